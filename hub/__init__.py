@@ -1,0 +1,40 @@
+"""hub: a GraphQL content hub extended by plugins.
+
+This module is the public API for plugin authors: import from ``hub`` only.
+"""
+
+from hub.errors import PluginError, UserError
+from hub.events import ContentEvent, EventKind
+from hub.graphql.connection import Connection, Edge
+from hub.graphql.context import Context, Info, LoaderFactory
+from hub.graphql.pagination import Ordering, PageArgs, PageInfo, SortColumn, paginate
+from hub.graphql.refs import PersonRef, PostRef, SectionRef, ThemeRef, ref
+from hub.hookimpl import hookimpl
+from hub.models import ModelApp
+from hub.settings import Setting, Settings
+
+__all__ = [
+    "Connection",
+    "ContentEvent",
+    "Context",
+    "Edge",
+    "EventKind",
+    "Info",
+    "LoaderFactory",
+    "ModelApp",
+    "Ordering",
+    "PageArgs",
+    "PageInfo",
+    "PersonRef",
+    "PluginError",
+    "PostRef",
+    "SectionRef",
+    "Setting",
+    "Settings",
+    "SortColumn",
+    "ThemeRef",
+    "UserError",
+    "hookimpl",
+    "paginate",
+    "ref",
+]

@@ -1,0 +1,102 @@
+"""``create_app(settings)``: the whole hub as one Starlette application."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import pluggy
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+from tortoise import Tortoise
+
+from hub.db import config_for
+from hub.graphql.schema import BuiltSchema, build_schema
+from hub.graphql.view import HubGraphQL
+from hub.http import BodySizeLimit
+from hub.plugins import get_plugin_manager, iter_results
+from hub.settings import Settings
+
+logger = logging.getLogger("hub")
+
+
+@dataclass
+class Hub:
+    """What ``create_app`` composed, kept on ``app.state.hub`` for plugins and tests."""
+
+    settings: Settings
+    plugin_manager: pluggy.PluginManager
+    built: BuiltSchema
+
+
+def load_settings(pm: pluggy.PluginManager, settings: Settings) -> Settings:
+    declared = [
+        setting
+        for _, settings_list in iter_results(pm, "register_settings")
+        for setting in settings_list
+    ]
+    return settings.with_plugin_settings(declared)
+
+
+async def _call_maybe_async(pm: pluggy.PluginManager, hook: str, **kwargs: object) -> None:
+    for _, result in iter_results(pm, hook, **kwargs):
+        if inspect.isawaitable(result):
+            await result
+
+
+def create_app(
+    settings: Settings | None = None, plugin_manager: pluggy.PluginManager | None = None
+) -> Starlette:
+    """Compose the hub from its plugins. Nothing touches the database until the lifespan."""
+    settings = settings or Settings.from_env()
+    pm = plugin_manager or get_plugin_manager(disabled=settings.plugins_disabled)
+    settings = load_settings(pm, settings)
+    built = build_schema(pm, settings)
+    graphql = HubGraphQL(built.schema, settings, pm, built.loader_factories)
+
+    async def home(request: Request) -> Response:
+        return RedirectResponse("/graphql")
+
+    routes: list[BaseRoute] = [
+        Route("/", home, include_in_schema=False),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+    ]
+    for _, plugin_routes in iter_results(pm, "register_routes", settings=settings):
+        routes.extend(plugin_routes)
+
+    middleware = [Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["content-type", "authorization"],
+            )
+        )
+    for _, plugin_middleware in iter_results(pm, "register_middleware", settings=settings):
+        middleware.extend(plugin_middleware)
+
+    tortoise_config = config_for(pm, settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # The global fallback lets request tasks (other than the lifespan's) see the ORM.
+        await Tortoise.init(config=tortoise_config, _enable_global_fallback=True)
+        try:
+            await _call_maybe_async(pm, "startup", app=app, settings=settings)
+            yield
+            await _call_maybe_async(pm, "shutdown", app=app, settings=settings)
+        finally:
+            await Tortoise.close_connections()
+
+    app = Starlette(debug=settings.debug, routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.hub = Hub(settings=settings, plugin_manager=pm, built=built)
+    return app

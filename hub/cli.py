@@ -1,0 +1,144 @@
+"""The ``hub`` command line. Plugins add sub-commands through ``register_commands``."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import pluggy
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from hub.app import load_settings
+from hub.errors import PluginError
+from hub.plugins import describe_plugins, get_plugin_manager, iter_results
+from hub.settings import Settings, SettingsError
+
+console = Console()
+err_console = Console(stderr=True)
+
+schema_cli = typer.Typer(help="The published GraphQL contract.", no_args_is_help=True)
+
+
+def build_cli() -> typer.Typer:
+    """The CLI with every loaded plugin's commands; settings errors end in one clear line."""
+    cli = typer.Typer(
+        help="hub: a GraphQL content hub for advocacy organisations.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+    )
+
+    @cli.command()
+    def serve(
+        host: Annotated[str | None, typer.Option(help="Address (default HUB_HOST).")] = None,
+        port: Annotated[int | None, typer.Option(help="Port (default HUB_PORT).")] = None,
+        reload: Annotated[bool, typer.Option(help="Restart on code changes.")] = False,
+    ) -> None:
+        """Serve the API with uvicorn (GraphiQL at /graphql)."""
+        import uvicorn
+
+        settings = Settings.from_env()
+        uvicorn.run(
+            "hub.app:create_app",
+            factory=True,
+            host=host or settings.host,
+            port=port or settings.port,
+            reload=reload,
+            log_level="debug" if settings.debug else "info",
+        )
+
+    @cli.command()
+    def migrate() -> None:
+        """Apply the core's and every plugin's pending database migrations."""
+        from hub.database import apply_migrations
+
+        settings, pm = current()
+
+        def progress(event: str, app_label: str, name: str) -> None:
+            if event == "apply_done":
+                console.print(f"  applied [cyan]{app_label}.{name}[/]")
+
+        asyncio.run(apply_migrations(pm, settings, progress))
+        console.print("[green]Database is up to date.[/]")
+
+    @cli.command()
+    def makemigrations(
+        app_labels: Annotated[
+            list[str] | None, typer.Argument(help="Apps to check (default: all).")
+        ] = None,
+    ) -> None:
+        """Write migrations for model changes (for plugin authors and core developers)."""
+        from hub.database import pending_model_changes
+
+        settings, pm = current()
+        writers = asyncio.run(pending_model_changes(pm, settings, app_labels or ()))
+        if not writers:
+            console.print("No changes: the migrations match the models.")
+        for writer in writers:
+            console.print(f"  wrote [cyan]{writer.app_label}.{writer.name}[/] {writer.write()}")
+
+    @cli.command()
+    def plugins() -> None:
+        """List the loaded plugins and what each adds."""
+        from hub.db import model_apps
+        from hub.graphql.schema import build_schema
+
+        settings, pm = current()
+        built = build_schema(pm, settings)
+        apps = {plugin: app for plugin, app in model_apps(pm, settings)}
+        table = Table("plugin", "version", "adds")
+        for info in describe_plugins(pm):
+            contribution = built.contributions.get(info.name)
+            adds = []
+            if info.name in apps:
+                adds.append(f"models: {', '.join(apps[info.name].modules)}")
+            if contribution and contribution.types:
+                adds.append(f"types: {', '.join(contribution.types)}")
+            if contribution and contribution.fields:
+                adds.append(f"fields: {', '.join(contribution.fields)}")
+            if contribution and contribution.loaders:
+                adds.append(f"loaders: {', '.join(contribution.loaders)}")
+            adds.append(f"hooks: {', '.join(info.hooks)}")
+            table.add_row(info.name, info.version or "-", "\n".join(adds))
+        console.print(table)
+
+    @schema_cli.command("export")
+    def schema_export(
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+        ] = None,
+    ) -> None:
+        """Print (or write) the SDL of the schema the loaded plugins compose."""
+        from hub.graphql.schema import build_schema, exported_sdl
+
+        settings, pm = current()
+        sdl = exported_sdl(build_schema(pm, settings).schema)
+        if output is None:
+            sys.stdout.write(sdl)
+        else:
+            output.write_text(sdl, encoding="utf-8")
+            err_console.print(f"wrote {output}")
+
+    cli.add_typer(schema_cli, name="schema")
+    _, pm = current()
+    for _ in iter_results(pm, "register_commands", cli=cli):
+        pass
+    return cli
+
+
+def current() -> tuple[Settings, pluggy.PluginManager]:
+    settings = Settings.from_env()
+    pm = get_plugin_manager(disabled=settings.plugins_disabled)
+    return load_settings(pm, settings), pm
+
+
+def main() -> None:
+    try:
+        cli = build_cli()
+        cli()
+    except (SettingsError, PluginError) as error:
+        err_console.print(f"[red]error:[/] {error}")
+        raise SystemExit(2) from None

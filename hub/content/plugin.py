@@ -1,0 +1,30 @@
+"""The core content (posts, people, sections, themes), registered as a default plugin."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from hub.content import loaders, queries, types
+from hub.graphql.context import LoaderFactory
+from hub.hookimpl import hookimpl
+from hub.models import ModelApp
+
+
+@hookimpl
+def register_models() -> Sequence[ModelApp]:
+    return [ModelApp(label="hub", modules=("hub.content.models",))]
+
+
+@hookimpl
+def register_types() -> Sequence[type]:
+    return [types.PostType, types.PersonType, types.SectionType, types.ThemeType]
+
+
+@hookimpl
+def register_queries() -> Sequence[type]:
+    return [queries.ContentQueries]
+
+
+@hookimpl
+def register_dataloaders() -> Mapping[str, LoaderFactory]:
+    return loaders.dataloaders()

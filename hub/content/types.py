@@ -1,0 +1,241 @@
+"""GraphQL types of the core content: the bodies that plugins extend by name."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import nh3
+import strawberry
+from strawberry import relay
+
+from hub.graphql.connection import Connection
+from hub.graphql.context import Info
+from hub.graphql.refs import PersonRef, PostRef, SectionRef, ThemeRef
+
+WORDS_PER_MINUTE = 200
+
+
+@strawberry.enum(description="How a post body is rendered.")
+class BodyFormat(Enum):
+    HTML = "html"
+    TEXT = "text"
+
+
+def html_to_text(markup: str) -> str:
+    """The readable text of sanitised HTML: tags dropped, entities decoded, spaces folded."""
+    spaced = markup.replace("</p>", "</p>\n\n").replace("<br>", "\n")
+    text = html.unescape(nh3.clean(spaced, tags=set()))
+    paragraphs = (" ".join(part.split()) for part in text.split("\n\n"))
+    return "\n\n".join(part for part in paragraphs if part)
+
+
+async def _nodes_by_pk(
+    info: Info, loader: str, node_ids: Iterable[str], required: bool
+) -> list[Any]:
+    keys: list[int | None] = []
+    for node_id in node_ids:
+        try:
+            keys.append(int(node_id))
+        except ValueError:
+            keys.append(None)
+    found = await info.context.loaders[loader].load_many([k for k in keys if k is not None])
+    by_key = dict(zip([k for k in keys if k is not None], found, strict=True))
+    nodes = [by_key.get(key) if key is not None else None for key in keys]
+    if required and any(node is None for node in nodes):
+        raise ValueError("a requested node does not exist")
+    return nodes
+
+
+@strawberry.type(name="Theme", description="A subject the organisation works on.")
+class ThemeType(relay.Node):
+    id: relay.NodeID[int]
+    slug: str
+    name: str
+    description: str
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> ThemeType:
+        return cls(id=row["id"], slug=row["slug"], name=row["name"], description=row["description"])
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[ThemeType | None]:
+        return await _nodes_by_pk(info, "theme_by_id", node_ids, required)
+
+    @strawberry.field(description="Posts on this theme, newest first.")
+    async def posts(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PostRef]:
+        from hub.content.queries import PostFilter, post_connection
+
+        return await post_connection(
+            info, first, after, last, before, PostFilter(theme=self.slug), None
+        )
+
+
+@strawberry.type(name="Section", description="A national section of the organisation.")
+class SectionType(relay.Node):
+    id: relay.NodeID[int]
+    slug: str
+    name: str
+    country_code: str = strawberry.field(description="ISO 3166-1 alpha-2 code, such as DE.")
+    description: str
+    founded_year: int | None
+    website: str | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> SectionType:
+        return cls(
+            id=row["id"],
+            slug=row["slug"],
+            name=row["name"],
+            country_code=row["country_code"],
+            description=row["description"],
+            founded_year=row["founded_year"],
+            website=row["website"] or None,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[SectionType | None]:
+        return await _nodes_by_pk(info, "section_by_id", node_ids, required)
+
+    @strawberry.field(description="People of this section, board members first.")
+    async def people(self, info: Info) -> list[PersonRef]:
+        people: list[PersonType] = await info.context.loaders["people_by_section"].load(self.id)
+        return people
+
+    @strawberry.field(description="Posts about this section, newest first.")
+    async def posts(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PostRef]:
+        from hub.content.queries import PostFilter, post_connection
+
+        return await post_connection(
+            info, first, after, last, before, PostFilter(section=self.slug), None
+        )
+
+
+@strawberry.type(name="Person", description="A board member, author or staff member.")
+class PersonType(relay.Node):
+    id: relay.NodeID[int]
+    slug: str
+    name: str
+    role: str = strawberry.field(description='Free text, such as "President" or "Board member".')
+    bio: str
+    photo_url: str | None
+    section_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> PersonType:
+        return cls(
+            id=row["id"],
+            slug=row["slug"],
+            name=row["name"],
+            role=row["role"],
+            bio=row["bio"],
+            photo_url=row["photo_url"] or None,
+            section_id=row["section_id"],
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[PersonType | None]:
+        return await _nodes_by_pk(info, "person_by_id", node_ids, required)
+
+    @strawberry.field(description="The section this person belongs to, if any.")
+    async def section(self, info: Info) -> SectionRef | None:
+        if self.section_id is None:
+            return None
+        section: SectionType | None = await info.context.loaders["section_by_id"].load(
+            self.section_id
+        )
+        return section
+
+    @strawberry.field(description="Posts this person wrote, newest first.")
+    async def posts(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PostRef]:
+        from hub.content.queries import PostFilter, post_connection
+
+        return await post_connection(
+            info, first, after, last, before, PostFilter(author=self.slug), None
+        )
+
+
+@strawberry.type(name="Post", description="A news post or article.")
+class PostType(relay.Node):
+    id: relay.NodeID[int]
+    slug: str
+    title: str
+    excerpt: str
+    published_at: datetime | None
+    updated_at: datetime
+    language: str = strawberry.field(description="BCP 47 language tag, such as en or pt-BR.")
+    body_html: strawberry.Private[str]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> PostType:
+        return cls(
+            id=row["id"],
+            slug=row["slug"],
+            title=row["title"],
+            excerpt=row["excerpt"],
+            published_at=row["published_at"],
+            updated_at=row["updated_at"],
+            language=row["language"],
+            body_html=row["body"],
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[PostType | None]:
+        return await _nodes_by_pk(info, "post_by_id", node_ids, required)
+
+    @strawberry.field(description="The body as sanitised HTML, or as plain text.")
+    def body(self, format: BodyFormat = BodyFormat.HTML) -> str:
+        return self.body_html if format is BodyFormat.HTML else html_to_text(self.body_html)
+
+    @strawberry.field(description="Minutes to read the body, at 200 words a minute.")
+    def reading_time_minutes(self) -> int:
+        words = len(html_to_text(self.body_html).split())
+        return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+    @strawberry.field(description="The authors, in the order they are credited.")
+    async def authors(self, info: Info) -> list[PersonRef]:
+        authors: list[PersonType] = await info.context.loaders["post_authors"].load(self.id)
+        return authors
+
+    @strawberry.field(description="The themes this post is filed under.")
+    async def themes(self, info: Info) -> list[ThemeRef]:
+        themes: list[ThemeType] = await info.context.loaders["post_themes"].load(self.id)
+        return themes
+
+    @strawberry.field(description="The sections this post is about.")
+    async def sections(self, info: Info) -> list[SectionRef]:
+        sections: list[SectionType] = await info.context.loaders["post_sections"].load(self.id)
+        return sections

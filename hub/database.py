@@ -1,0 +1,77 @@
+"""Opening the database outside a server (CLI commands, tests) and applying migrations."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pluggy
+from tortoise import Tortoise
+from tortoise.context import TortoiseContext
+from tortoise.migrations.api import migrate
+from tortoise.migrations.autodetector import MigrationAutodetector
+from tortoise.migrations.writer import MigrationWriter
+
+from hub.db import config_for
+from hub.settings import Settings
+
+
+@asynccontextmanager
+async def open_database(pm: pluggy.PluginManager, settings: Settings) -> AsyncIterator[None]:
+    await Tortoise.init(config=config_for(pm, settings), _enable_global_fallback=True)
+    try:
+        yield
+    finally:
+        await Tortoise.close_connections()
+
+
+async def apply_migrations(
+    pm: pluggy.PluginManager,
+    settings: Settings,
+    progress: Callable[[str, str, str], Any] | None = None,
+) -> None:
+    """Apply every pending migration of the core and of each plugin's model app."""
+    try:
+        await migrate(config=config_for(pm, settings), progress=progress)
+    finally:
+        await Tortoise.close_connections()
+
+
+async def pending_model_changes(
+    pm: pluggy.PluginManager, settings: Settings, app_labels: Sequence[str] = ()
+) -> list[MigrationWriter]:
+    """Migrations the models need beyond the ones written (empty when they are in sync)."""
+    config = config_for(pm, settings)
+    apps = {
+        label: app for label, app in config["apps"].items() if not app_labels or label in app_labels
+    }
+    unknown = set(app_labels) - set(config["apps"])
+    if unknown:
+        raise ValueError(
+            f"unknown app label(s) {', '.join(sorted(unknown))}; known: {', '.join(config['apps'])}"
+        )
+    for app in apps.values():
+        _ensure_package(app["migrations"])
+    async with TortoiseContext() as context:
+        await context.init(config={**config, "apps": apps})
+        assert context.apps is not None
+        writers: list[MigrationWriter] = await MigrationAutodetector(context.apps, apps).changes()
+    return writers
+
+
+def _ensure_package(module: str) -> None:
+    """Create the migrations package beside its parent package if it does not exist yet."""
+    if importlib.util.find_spec(module.rpartition(".")[0] or module) is None:
+        raise ValueError(f"cannot find the package that should hold {module}")
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError:
+        parent = importlib.import_module(module.rpartition(".")[0])
+        folder = Path(next(iter(parent.__path__))) / module.rpartition(".")[2]
+        folder.mkdir(exist_ok=True)
+        (folder / "__init__.py").touch()
+        importlib.invalidate_caches()

@@ -1,0 +1,75 @@
+"""The per-request context every resolver receives as ``info.context``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info as StrawberryInfo
+
+if TYPE_CHECKING:
+    import pluggy
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from hub.settings import Settings
+
+
+class Actor(Protocol):
+    """Who is asking. The access-control plugin provides real actors; anonymous is ``None``."""
+
+    def has_scope(self, scope: str) -> bool: ...
+
+
+LoaderFactory = Callable[["Context"], DataLoader[Any, Any]]
+
+
+class Loaders:
+    """The request's DataLoaders, created on first use from every plugin's factories.
+
+    One instance per request, so batching and caching never leak between requests or users.
+    """
+
+    def __init__(self, factories: Mapping[str, LoaderFactory], context: Context) -> None:
+        self._factories = factories
+        self._context = context
+        self._loaders: dict[str, DataLoader[Any, Any]] = {}
+
+    def __getitem__(self, name: str) -> DataLoader[Any, Any]:
+        loader = self._loaders.get(name)
+        if loader is None:
+            try:
+                factory = self._factories[name]
+            except KeyError:
+                raise KeyError(f"no plugin registered a DataLoader named {name!r}") from None
+            loader = self._loaders[name] = factory(self._context)
+        return loader
+
+
+@dataclass
+class Context:
+    settings: Settings
+    plugin_manager: pluggy.PluginManager
+    loader_factories: Mapping[str, LoaderFactory]
+    request: Request | None = None
+    response: Response | None = None
+    actor: Actor | None = None
+    #: The moment the request started: every visibility check in one request uses the same "now".
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.loader_factories, self)
+
+    def has_scope(self, scope: str) -> bool:
+        return self.actor is not None and self.actor.has_scope(scope)
+
+    @property
+    def can_read_drafts(self) -> bool:
+        return self.has_scope("content:read-drafts")
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,196 @@
+"""Build the GraphQL schema from whatever plugins are loaded.
+
+Every extensible type is a body registered by one plugin plus the field mixins other plugins
+register for its name; they are composed into one class here, before any root type is built,
+and published in ``hub.graphql.composed`` for lazy references. Collisions are found here and
+reported naming both plugins, instead of surfacing later from deep inside Strawberry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+import pluggy
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext
+import strawberry
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types.base import get_object_definition
+
+from hub.errors import PluginError
+from hub.graphql import composed
+from hub.graphql.context import LoaderFactory
+from hub.graphql.safety import log_errors
+from hub.plugins import iter_results
+from hub.settings import Settings
+
+
+@dataclass
+class Contribution:
+    """What one plugin added to the schema, for ``hub plugins`` and error messages."""
+
+    types: list[str] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+    loaders: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuiltSchema:
+    schema: strawberry.Schema
+    loader_factories: Mapping[str, LoaderFactory]
+    contributions: Mapping[str, Contribution]
+
+
+class HubSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_errors(errors)
+
+
+def _graphql_name(cls: type) -> str:
+    definition = get_object_definition(cls)
+    if definition is None:
+        raise TypeError(f"{cls.__qualname__} is not a @strawberry.type")
+    return definition.name
+
+
+def _field_names(cls: type) -> list[str]:
+    definition = get_object_definition(cls, strict=True)
+    return [f.graphql_name or strawberry_name(f.python_name) for f in definition.fields]
+
+
+def strawberry_name(python_name: str) -> str:
+    head, *rest = python_name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def _claim_fields(
+    owners: dict[str, str], type_name: str, plugin: str, cls: type, contributions: Mapping[str, Contribution]
+) -> None:
+    for name in _field_names(cls):
+        key = f"{type_name}.{name}"
+        if key in owners and owners[key] != plugin:
+            raise PluginError(
+                f"Plugins {owners[key]!r} and {plugin!r} both add the field {key}: "
+                "rename one of them."
+            )
+        if key in owners:
+            raise PluginError(f"Plugin {plugin!r} adds the field {key} twice.")
+        owners[key] = plugin
+        contributions[plugin].fields.append(key)
+
+
+def _compose(
+    name: str, body: type, mixins: Sequence[type], description: str | None
+) -> type:
+    if not mixins:
+        return body
+    # The body's fields come first in the SDL, then each plugin's, in registration order.
+    cls = type(name, (body, *mixins), {"__module__": composed.__name__})
+    return strawberry.type(cls, name=name, description=description)
+
+
+def _merge_roots(
+    name: str, parts: Sequence[tuple[str, type]], owners: dict[str, str],
+    contributions: Mapping[str, Contribution],
+) -> type | None:
+    if not parts:
+        return None
+    for plugin, part in parts:
+        _claim_fields(owners, name, plugin, part, contributions)
+    cls = type(name, tuple(part for _, part in parts), {"__module__": composed.__name__})
+    return strawberry.type(cls, name=name)
+
+
+def build_schema(pm: pluggy.PluginManager, settings: Settings) -> BuiltSchema:
+    """Compose the schema once at start-up; any collision is a :class:`PluginError`."""
+    contributions: dict[str, Contribution] = {
+        pm.get_name(plugin) or repr(plugin): Contribution() for plugin in pm.get_plugins()
+    }
+    bodies: dict[str, tuple[str, type]] = {}
+    owners: dict[str, str] = {}
+    for plugin, registered in iter_results(pm, "register_types", settings=settings):
+        for body in registered:
+            name = _graphql_name(body)
+            if name in bodies:
+                raise PluginError(
+                    f"Plugins {bodies[name][0]!r} and {plugin!r} both add the type {name}: "
+                    "rename one of them."
+                )
+            bodies[name] = (plugin, body)
+            contributions[plugin].types.append(name)
+            for field_name in _field_names(body):
+                owners[f"{name}.{field_name}"] = plugin
+
+    extensions: dict[str, list[tuple[str, type]]] = {}
+    for plugin, by_type in iter_results(pm, "register_type_extensions", settings=settings):
+        for type_name, mixins in by_type.items():
+            if type_name not in bodies:
+                known = ", ".join(sorted(bodies)) or "none"
+                raise PluginError(
+                    f"Plugin {plugin!r} extends the type {type_name!r}, which no loaded plugin "
+                    f"registers (known: {known})."
+                )
+            for mixin in mixins:
+                _claim_fields(owners, type_name, plugin, mixin, contributions)
+                extensions.setdefault(type_name, []).append((plugin, mixin))
+
+    final_types: list[type] = []
+    for name, (_, body) in bodies.items():
+        mixins = [mixin for _, mixin in extensions.get(name, [])]
+        definition = get_object_definition(body, strict=True)
+        final = _compose(name, body, mixins, definition.description)
+        setattr(composed, name, final)
+        final_types.append(final)
+
+    roots: dict[str, type | None] = {}
+    for hook, root in (
+        ("register_queries", "Query"),
+        ("register_mutations", "Mutation"),
+        ("register_subscriptions", "Subscription"),
+    ):
+        parts = [
+            (plugin, part)
+            for plugin, registered in iter_results(pm, hook, settings=settings)
+            for part in registered
+        ]
+        roots[root] = _merge_roots(root, parts, owners, contributions)
+    if roots["Query"] is None:
+        raise PluginError("No plugin adds a Query field: the schema would be empty.")
+
+    loader_factories: dict[str, LoaderFactory] = {}
+    loader_owners: dict[str, str] = {}
+    for plugin, factories in iter_results(pm, "register_dataloaders", settings=settings):
+        for loader_name, factory in factories.items():
+            if loader_name in loader_owners:
+                raise PluginError(
+                    f"Plugins {loader_owners[loader_name]!r} and {plugin!r} both register the "
+                    f"DataLoader {loader_name!r}: prefix loader names with the plugin's name."
+                )
+            loader_owners[loader_name] = plugin
+            loader_factories[loader_name] = factory
+            contributions[plugin].loaders.append(loader_name)
+
+    schema_extensions: list[type[SchemaExtension] | SchemaExtension] = [
+        extension
+        for _, registered in iter_results(pm, "register_schema_extensions", settings=settings)
+        for extension in registered
+    ]
+    try:
+        schema = HubSchema(
+            query=roots["Query"],
+            mutation=roots["Mutation"],
+            subscription=roots["Subscription"],
+            types=final_types,
+            extensions=schema_extensions,
+            config=StrawberryConfig(),
+        )
+    except Exception as error:
+        raise PluginError(f"The GraphQL schema cannot be built: {error}") from error
+    return BuiltSchema(schema, loader_factories, contributions)
+
+
+def exported_sdl(schema: strawberry.Schema) -> str:
+    return schema.as_str().rstrip("\n") + "\n"

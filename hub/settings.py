@@ -1,0 +1,179 @@
+"""Settings read from the environment, with documented defaults.
+
+Core settings are typed attributes of :class:`Settings`. Plugins declare theirs with
+:class:`Setting` through the ``register_settings`` hook; their values live in ``Settings.extra``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message names the variable."""
+
+
+def parse_bool(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected a boolean (1/0, true/false, yes/no, on/off), got {raw!r}")
+
+
+def parse_list(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+_PARSERS: dict[Any, Callable[[str], Any]] = {
+    bool: parse_bool,
+    int: int,
+    float: float,
+    str: str,
+    tuple: parse_list,
+}
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """One environment variable a plugin (or the core) reads.
+
+    ``type`` is one of ``str``, ``int``, ``float``, ``bool`` or ``tuple`` (a comma-separated list);
+    ``validate`` may raise ``ValueError`` with a message for the user.
+    """
+
+    name: str
+    type: type[T]
+    default: T
+    help: str
+    validate: Callable[[T], None] | None = None
+
+    def read(self, environ: Mapping[str, str]) -> T:
+        raw = environ.get(self.name)
+        if raw is None:
+            return self.default
+        parser = _PARSERS.get(self.type)
+        if parser is None:
+            raise SettingsError(f"{self.name}: unsupported setting type {self.type!r}")
+        try:
+            value: T = parser(raw)
+            if self.validate is not None:
+                self.validate(value)
+        except ValueError as error:
+            raise SettingsError(f"{self.name}={raw!r} is not valid: {error}") from None
+        return value
+
+
+def _positive(value: int) -> None:
+    if value <= 0:
+        raise ValueError("must be a positive whole number")
+
+
+def _port(value: int) -> None:
+    if not 0 < value < 65536:
+        raise ValueError("must be between 1 and 65535")
+
+
+def _database_url(value: str) -> None:
+    if not value.startswith(("sqlite://", "postgres://", "postgresql://", "asyncpg://")):
+        raise ValueError("must start with sqlite:// or postgres://")
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("HUB_DATA_DIR", "data"))
+
+
+CORE_SETTINGS: tuple[Setting[Any], ...] = (
+    Setting("HUB_DATA_DIR", str, "data", "Folder for the embedded SQLite database."),
+    Setting(
+        "HUB_DATABASE_URL",
+        str,
+        "",
+        "Database URL: sqlite:///path/hub.sqlite3 or postgres://user@host:5432/db "
+        "(default: a SQLite file in HUB_DATA_DIR).",
+        _database_url,
+    ),
+    Setting("HUB_HOST", str, "127.0.0.1", "Address `hub serve` listens on."),
+    Setting("HUB_PORT", int, 8000, "Port `hub serve` listens on.", _port),
+    Setting("HUB_DEBUG", bool, False, "Show unmasked errors and tracebacks (never in production)."),
+    Setting(
+        "HUB_PLUGINS_DISABLED", tuple, (), "Comma-separated plugin names not to load (e.g. search)."
+    ),
+    Setting("HUB_MAX_QUERY_DEPTH", int, 10, "Deepest selection a query may nest.", _positive),
+    Setting("HUB_MAX_ALIASES", int, 15, "Most aliases one operation may use.", _positive),
+    Setting("HUB_MAX_TOKENS", int, 2000, "Most lexical tokens one document may have.", _positive),
+    Setting("HUB_MAX_BODY_BYTES", int, 1_048_576, "Largest request body accepted.", _positive),
+    Setting(
+        "HUB_CORS_ORIGINS", tuple, (), "Comma-separated origins allowed by CORS (empty: none)."
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the hub reads from its environment, resolved once at start-up."""
+
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    debug: bool = False
+    plugins_disabled: tuple[str, ...] = ()
+    max_query_depth: int = 10
+    max_aliases: int = 15
+    max_tokens: int = 2000
+    max_body_bytes: int = 1_048_576
+    cors_origins: tuple[str, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.database_url:
+            url = f"sqlite://{Path(self.data_dir) / 'hub.sqlite3'}"
+            object.__setattr__(self, "database_url", url)
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        declared: Iterable[Setting[Any]] = (),
+    ) -> Settings:
+        """Read core settings and the plugin settings in ``declared`` from ``environ``."""
+        env = os.environ if environ is None else environ
+        core = {
+            setting.name.removeprefix("HUB_").lower(): setting.read(env)
+            for setting in CORE_SETTINGS
+        }
+        core["data_dir"] = Path(core["data_dir"])
+        extra = {setting.name: setting.read(env) for setting in declared}
+        return cls(**core, extra=extra)
+
+    def with_plugin_settings(
+        self, declared: Iterable[Setting[Any]], environ: Mapping[str, str] | None = None
+    ) -> Settings:
+        env = os.environ if environ is None else environ
+        extra = dict(self.extra)
+        for setting in declared:
+            if setting.name not in extra:
+                extra[setting.name] = setting.read(env)
+        return replace(self, extra=extra)
+
+    def get(self, name: str) -> Any:
+        """The value of a plugin setting, by its environment variable name."""
+        try:
+            return self.extra[name]
+        except KeyError:
+            raise KeyError(f"setting {name} was not declared by any loaded plugin") from None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite://")
+
+    def describe(self) -> list[tuple[str, Any]]:
+        return [(f.name, getattr(self, f.name)) for f in fields(self) if f.name != "extra"]
