@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -39,18 +40,30 @@ def _is_introspection(context: IgnoreContext) -> bool:
     return context.field_name.startswith("__")
 
 
-def safety_extensions(settings: Settings) -> Sequence[SchemaExtension | type[SchemaExtension]]:
-    extensions: list[SchemaExtension | type[SchemaExtension]] = [
-        ParserCache(maxsize=512),
-        ValidationCache(maxsize=512),
-        QueryDepthLimiter(max_depth=settings.max_query_depth, should_ignore=_is_introspection),
-        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        MaxTokensLimiter(max_token_count=settings.max_tokens),
+ExtensionFactory = Callable[[], SchemaExtension]
+
+
+def safety_extensions(settings: Settings) -> Sequence[ExtensionFactory]:
+    # Limit rules are built once: ValidationCache keys on the rule classes, and fresh classes
+    # per request would never hit the cache.
+    limit_rules = [
+        *QueryDepthLimiter(
+            max_depth=settings.max_query_depth, should_ignore=_is_introspection
+        ).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
+    extensions: list[ExtensionFactory] = [
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        lambda: AddValidationRules(limit_rules),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
     ]
     if not settings.debug:
         extensions.append(
-            MaskErrors(should_mask_error=lambda error: not is_user_error(error),
-                       error_message=MASKED_MESSAGE)
+            lambda: MaskErrors(
+                should_mask_error=lambda error: not is_user_error(error),
+                error_message=MASKED_MESSAGE,
+            )
         )
     return extensions
 

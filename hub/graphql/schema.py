@@ -8,6 +8,7 @@ reported naming both plugins, instead of surfacing later from deep inside Strawb
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 import pluggy
@@ -82,14 +83,17 @@ def _claim_fields(
         contributions[plugin].fields.append(key)
 
 
-def _compose(
-    name: str, body: type, mixins: Sequence[type], description: str | None
-) -> type:
-    if not mixins:
-        return body
-    # The body's fields come first in the SDL, then each plugin's, in registration order.
-    cls = type(name, (body, *mixins), {"__module__": composed.__name__})
-    return strawberry.type(cls, name=name, description=description)
+def _fresh_type(name: str, bases: Sequence[type], description: str | None = None) -> type:
+    """A new Strawberry type over ``bases`` with its own copy of every field.
+
+    Strawberry's field extensions (``relay.node()``, for one) rewrite a field object while a
+    schema is converted; copying keeps each build independent of the builds before it.
+    """
+    cls = type(name, tuple(bases), {"__module__": composed.__name__})
+    final = strawberry.type(cls, name=name, description=description)
+    definition = get_object_definition(final, strict=True)
+    definition.fields = [copy.copy(field) for field in definition.fields]
+    return final
 
 
 def _merge_roots(
@@ -100,8 +104,7 @@ def _merge_roots(
         return None
     for plugin, part in parts:
         _claim_fields(owners, name, plugin, part, contributions)
-    cls = type(name, tuple(part for _, part in parts), {"__module__": composed.__name__})
-    return strawberry.type(cls, name=name)
+    return _fresh_type(name, [part for _, part in parts])
 
 
 def build_schema(pm: pluggy.PluginManager, settings: Settings) -> BuiltSchema:
@@ -141,7 +144,8 @@ def build_schema(pm: pluggy.PluginManager, settings: Settings) -> BuiltSchema:
     for name, (_, body) in bodies.items():
         mixins = [mixin for _, mixin in extensions.get(name, [])]
         definition = get_object_definition(body, strict=True)
-        final = _compose(name, body, mixins, definition.description)
+        # The body's fields come first in the SDL, then each plugin's, in registration order.
+        final = _fresh_type(name, [body, *mixins], definition.description)
         setattr(composed, name, final)
         final_types.append(final)
 
