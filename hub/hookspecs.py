@@ -119,6 +119,11 @@ def shutdown(app: Starlette, settings: Settings) -> Awaitable[None] | None:
     """Run when the server stops, before the database closes; may be async."""
 
 
+@hookspec
+def load_demo_content(settings: Settings) -> Awaitable[None] | None:
+    """Add your plugin's demo data when ``hub demo`` runs, after the core's; may be async."""
+
+
 @hookspec(firstresult=True)
 def actor_from_request(
     request: Request, settings: Settings
