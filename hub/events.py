@@ -6,7 +6,7 @@ import inspect
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import pluggy
@@ -14,7 +14,7 @@ import pluggy
 logger = logging.getLogger("hub.events")
 
 
-class EventKind(str, Enum):
+class EventKind(StrEnum):
     POST_PUBLISHED = "post.published"
     POST_UPDATED = "post.updated"
     POST_UNPUBLISHED = "post.unpublished"

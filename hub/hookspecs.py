@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from strawberry.extensions import SchemaExtension
 
     from hub.events import ContentEvent
-    from hub.graphql.context import Context, LoaderFactory
+    from hub.graphql.context import LoaderFactory
     from hub.models import ModelApp
     from hub.settings import Setting, Settings
 
@@ -33,7 +33,7 @@ hookspec = pluggy.HookspecMarker("hub")
 
 @hookspec(historic=True)
 def add_hookspecs(plugin_manager: pluggy.PluginManager) -> None:
-    """Publish hookspecs of your own for other plugins (``plugin_manager.add_hookspecs(module)``)."""
+    """Publish hookspecs of your own for other plugins: ``plugin_manager.add_hookspecs(module)``."""
 
 
 @hookspec
@@ -56,7 +56,7 @@ def register_types(settings: Settings) -> Sequence[type]:
 
 @hookspec
 def register_type_extensions(settings: Settings) -> Mapping[str, Sequence[type]]:
-    """Fields to add to existing types: ``{"Section": [SectionLocationFields]}`` (resolvers only)."""
+    """Fields to add to existing types by name: ``{"Section": [SectionLocation]}`` (resolvers)."""
     raise NotImplementedError
 
 
@@ -87,7 +87,7 @@ def register_dataloaders(settings: Settings) -> Mapping[str, LoaderFactory]:
 @hookspec
 def register_schema_extensions(
     settings: Settings,
-) -> Sequence[SchemaExtension | type[SchemaExtension]]:
+) -> Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]]:
     """Strawberry schema extensions (validation rules, tracing, limits)."""
     raise NotImplementedError
 

@@ -43,6 +43,8 @@ def get_plugin_manager(
     """
     pm = pluggy.PluginManager(PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
+    # Historic: every plugin, whenever it registers, may publish hookspecs of its own.
+    pm.hook.add_hookspecs.call_historic(kwargs={"plugin_manager": pm})
     disabled = set(disabled)
     for name in disabled:
         pm.set_blocked(name)
@@ -76,7 +78,7 @@ def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
     try:
         pm.register(plugin, name=name)
     except pluggy.PluginValidationError as error:
-        raise PluginError(f"Plugin {name!r} is not valid: {error}") from None
+        raise PluginError(f"Plugin {name!r} is not valid: {_one_line(error)}") from None
 
 
 def _check_implementations(pm: pluggy.PluginManager) -> None:
@@ -85,10 +87,16 @@ def _check_implementations(pm: pluggy.PluginManager) -> None:
         pm.check_pending()
     except pluggy.PluginValidationError as error:
         name = pm.get_name(error.plugin) or repr(error.plugin)
-        raise PluginError(f"Plugin {name!r} is not valid: {error}") from None
+        raise PluginError(f"Plugin {name!r} is not valid: {_one_line(error)}") from None
 
 
-def iter_results(pm: pluggy.PluginManager, hook_name: str, **kwargs: Any) -> Iterator[tuple[str, Any]]:
+def _one_line(error: Exception) -> str:
+    return "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
+
+
+def iter_results(
+    pm: pluggy.PluginManager, hook_name: str, **kwargs: Any
+) -> Iterator[tuple[str, Any]]:
     """Call ``hook_name`` on each plugin in registration order, yielding (plugin name, result).
 
     Unlike ``pm.hook.X()``, a failure names the plugin that raised it.
@@ -119,9 +127,7 @@ def describe_plugins(pm: pluggy.PluginManager) -> list[PluginInfo]:
     infos = []
     for plugin in pm.get_plugins():
         name = pm.get_name(plugin) or repr(plugin)
-        hooks = tuple(
-            sorted(caller.name for caller in pm.get_hookcallers(plugin) or [])
-        )
+        hooks = tuple(sorted(caller.name for caller in pm.get_hookcallers(plugin) or []))
         module = getattr(plugin, "__name__", type(plugin).__module__)
         infos.append(
             PluginInfo(

@@ -64,6 +64,58 @@ def _grouped(
     return load
 
 
+load_post_authors = _grouped(
+    PostAuthor,
+    key="post_id",
+    target="person",
+    fields=PERSON_FIELDS,
+    order=("post_id", "position", "id"),
+    make=PersonType.from_row,
+)
+load_post_themes = _grouped(
+    PostTheme,
+    key="post_id",
+    target="theme",
+    fields=THEME_FIELDS,
+    order=("post_id", "theme__name"),
+    make=ThemeType.from_row,
+)
+load_post_sections = _grouped(
+    PostSection,
+    key="post_id",
+    target="section",
+    fields=SECTION_FIELDS,
+    order=("post_id", "section__name"),
+    make=SectionType.from_row,
+)
+
+
+load_post_authors = _grouped(
+    PostAuthor,
+    key="post_id",
+    target="person",
+    fields=PERSON_FIELDS,
+    order=("post_id", "position", "id"),
+    make=PersonType.from_row,
+)
+load_post_themes = _grouped(
+    PostTheme,
+    key="post_id",
+    target="theme",
+    fields=THEME_FIELDS,
+    order=("post_id", "theme__name"),
+    make=ThemeType.from_row,
+)
+load_post_sections = _grouped(
+    PostSection,
+    key="post_id",
+    target="section",
+    fields=SECTION_FIELDS,
+    order=("post_id", "section__name"),
+    make=SectionType.from_row,
+)
+
+
 def _posts_by_id(context: Context) -> DataLoader[int, PostType | None]:
     async def load(ids: Sequence[int]) -> list[PostType | None]:
         rows = await visible_posts(context).filter(id__in=list(ids)).values(*POST_FIELDS)
@@ -101,22 +153,7 @@ def dataloaders() -> Mapping[str, LoaderFactory]:
             load_fn=_by_id(Theme, THEME_FIELDS, ThemeType.from_row)
         ),
         "people_by_section": _people_by_section,
-        "post_authors": lambda _: DataLoader(
-            load_fn=_grouped(
-                PostAuthor, "post_id", "person", PERSON_FIELDS, ("post_id", "position", "id"),
-                PersonType.from_row,
-            )  # fmt: skip
-        ),
-        "post_themes": lambda _: DataLoader(
-            load_fn=_grouped(
-                PostTheme, "post_id", "theme", THEME_FIELDS, ("post_id", "theme__name"),
-                ThemeType.from_row,
-            )  # fmt: skip
-        ),
-        "post_sections": lambda _: DataLoader(
-            load_fn=_grouped(
-                PostSection, "post_id", "section", SECTION_FIELDS, ("post_id", "section__name"),
-                SectionType.from_row,
-            )  # fmt: skip
-        ),
+        "post_authors": lambda _: DataLoader(load_fn=load_post_authors),
+        "post_themes": lambda _: DataLoader(load_fn=load_post_themes),
+        "post_sections": lambda _: DataLoader(load_fn=load_post_sections),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from tortoise import fields
 from tortoise.models import Model
@@ -17,7 +17,7 @@ from hub.content.validation import (
 )
 
 
-class PostStatus(str, Enum):
+class PostStatus(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     SCHEDULED = "scheduled"
@@ -102,7 +102,7 @@ class PostAuthor(Model):
     class Meta:
         table = "hub_post_author"
         unique_together = (("post", "person"),)
-        indexes = (("person", "post"),)
+        indexes = (("person_id", "post_id"),)
 
 
 class PostTheme(Model):
@@ -117,7 +117,7 @@ class PostTheme(Model):
     class Meta:
         table = "hub_post_theme"
         unique_together = (("post", "theme"),)
-        indexes = (("theme", "post"),)
+        indexes = (("theme_id", "post_id"),)
 
 
 class PostSection(Model):
@@ -132,4 +132,4 @@ class PostSection(Model):
     class Meta:
         table = "hub_post_section"
         unique_together = (("post", "section"),)
-        indexes = (("section", "post"),)
+        indexes = (("section_id", "post_id"),)

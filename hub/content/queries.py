@@ -89,21 +89,15 @@ def filter_posts(queryset: QuerySet[Any], post_filter: PostFilter | None) -> Que
         return queryset
     if post_filter.theme is not None:
         queryset = queryset.filter(
-            id__in=Subquery(
-                PostTheme.filter(theme__slug=post_filter.theme).values("post_id")
-            )
+            id__in=Subquery(PostTheme.filter(theme__slug=post_filter.theme).values("post_id"))
         )
     if post_filter.section is not None:
         queryset = queryset.filter(
-            id__in=Subquery(
-                PostSection.filter(section__slug=post_filter.section).values("post_id")
-            )
+            id__in=Subquery(PostSection.filter(section__slug=post_filter.section).values("post_id"))
         )
     if post_filter.author is not None:
         queryset = queryset.filter(
-            id__in=Subquery(
-                PostAuthor.filter(person__slug=post_filter.author).values("post_id")
-            )
+            id__in=Subquery(PostAuthor.filter(person__slug=post_filter.author).values("post_id"))
         )
     if post_filter.language is not None:
         queryset = queryset.filter(language=post_filter.language)
@@ -126,9 +120,7 @@ async def post_connection(
     drafts = info.context.can_read_drafts
     queryset = filter_posts(visible_posts(info.context), post_filter)
     if drafts:
-        queryset = queryset.annotate(
-            **{_DRAFT_AWARE_SORT: Coalesce("published_at", "created_at")}
-        )
+        queryset = queryset.annotate(**{_DRAFT_AWARE_SORT: Coalesce("published_at", "created_at")})
     ordering = _post_ordering(order, drafts)
     page = await paginate(queryset, ordering, PageArgs(first, after, last, before), POST_FIELDS)
     return Connection.from_page(page, PostType.from_row)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import strawberry
 from strawberry import relay
@@ -31,5 +31,5 @@ def register_queries() -> Sequence[type]:
 @hookimpl
 def register_schema_extensions(
     settings: Settings,
-) -> Sequence[SchemaExtension | type[SchemaExtension]]:
+) -> Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]]:
     return safety_extensions(settings)

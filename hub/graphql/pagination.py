@@ -154,19 +154,20 @@ async def paginate(
     size, from_end = args.limit()
     window = queryset
     if args.after is not None:
-        window = window.filter(_beyond(ordering, decode_cursor(ordering, args.after, "after"), True))
+        window = window.filter(
+            _beyond(ordering, decode_cursor(ordering, args.after, "after"), True)
+        )
     if args.before is not None:
         window = window.filter(
             _beyond(ordering, decode_cursor(ordering, args.before, "before"), False)
         )
     selected = list(dict.fromkeys([*fields, *(column.name for column in ordering.columns)]))
-    rows: list[dict[str, Any]] = []
-    if size:
-        rows = list(
-            await window.order_by(*ordering.order_by(reverse=from_end))
-            .limit(size + 1)
-            .values(*selected)
-        )
+    # One row more than asked tells whether another page exists (also for a page of 0).
+    rows: list[dict[str, Any]] = list(
+        await window.order_by(*ordering.order_by(reverse=from_end))
+        .limit(size + 1)
+        .values(*selected)
+    )
     has_more = len(rows) > size
     rows = rows[:size]
     if from_end:

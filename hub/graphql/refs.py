@@ -20,10 +20,10 @@ if TYPE_CHECKING:
     SectionRef: TypeAlias = SectionType
     ThemeRef: TypeAlias = ThemeType
 else:
-    PostRef = Annotated["Post", strawberry.lazy(COMPOSED)]
-    PersonRef = Annotated["Person", strawberry.lazy(COMPOSED)]
-    SectionRef = Annotated["Section", strawberry.lazy(COMPOSED)]
-    ThemeRef = Annotated["Theme", strawberry.lazy(COMPOSED)]
+    PostRef = Annotated["Post", strawberry.lazy(COMPOSED)]  # noqa: F821
+    PersonRef = Annotated["Person", strawberry.lazy(COMPOSED)]  # noqa: F821
+    SectionRef = Annotated["Section", strawberry.lazy(COMPOSED)]  # noqa: F821
+    ThemeRef = Annotated["Theme", strawberry.lazy(COMPOSED)]  # noqa: F821
 
 
 def ref(type_name: str) -> object:

@@ -73,6 +73,8 @@ def log_errors(errors: Sequence[GraphQLError], execution_context: Any = None) ->
     for error in errors:
         if not is_user_error(error):
             logger.error(
-                "error in %s: %s", ".".join(map(str, error.path or [])) or "request", error,
+                "error in %s: %s",
+                ".".join(map(str, error.path or [])) or "request",
+                error,
                 exc_info=error.original_error,
             )

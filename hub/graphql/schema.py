@@ -9,14 +9,15 @@ reported naming both plugins, instead of surfacing later from deep inside Strawb
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+
 import pluggy
-from graphql import GraphQLError
-from strawberry.types import ExecutionContext
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 from strawberry.types.base import get_object_definition
 
 from hub.errors import PluginError
@@ -68,7 +69,11 @@ def strawberry_name(python_name: str) -> str:
 
 
 def _claim_fields(
-    owners: dict[str, str], type_name: str, plugin: str, cls: type, contributions: Mapping[str, Contribution]
+    owners: dict[str, str],
+    type_name: str,
+    plugin: str,
+    cls: type,
+    contributions: Mapping[str, Contribution],
 ) -> None:
     for name in _field_names(cls):
         key = f"{type_name}.{name}"
@@ -97,7 +102,9 @@ def _fresh_type(name: str, bases: Sequence[type], description: str | None = None
 
 
 def _merge_roots(
-    name: str, parts: Sequence[tuple[str, type]], owners: dict[str, str],
+    name: str,
+    parts: Sequence[tuple[str, type]],
+    owners: dict[str, str],
     contributions: Mapping[str, Contribution],
 ) -> type | None:
     if not parts:
@@ -177,7 +184,7 @@ def build_schema(pm: pluggy.PluginManager, settings: Settings) -> BuiltSchema:
             loader_factories[loader_name] = factory
             contributions[plugin].loaders.append(loader_name)
 
-    schema_extensions: list[type[SchemaExtension] | SchemaExtension] = [
+    schema_extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         extension
         for _, registered in iter_results(pm, "register_schema_extensions", settings=settings)
         for extension in registered

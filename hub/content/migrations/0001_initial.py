@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                 ('person', fields.ForeignKeyField('hub.Person', source_field='person_id', db_constraint=True, to_field='id', related_name='post_links', on_delete=OnDelete.CASCADE)),
                 ('position', fields.SmallIntField(default=0)),
             ],
-            options={'table': 'hub_post_author', 'app': 'hub', 'unique_together': (('post', 'person'),), 'indexes': [Index(fields=['person', 'post'])], 'pk_attr': 'id', 'table_description': 'Authorship, ordered: the first author is named first.'},
+            options={'table': 'hub_post_author', 'app': 'hub', 'unique_together': (('post', 'person'),), 'indexes': [Index(fields=['person_id', 'post_id'])], 'pk_attr': 'id', 'table_description': 'Authorship, ordered: the first author is named first.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
                 ('post', fields.ForeignKeyField('hub.Post', source_field='post_id', db_constraint=True, to_field='id', related_name='section_links', on_delete=OnDelete.CASCADE)),
                 ('section', fields.ForeignKeyField('hub.Section', source_field='section_id', db_constraint=True, to_field='id', related_name='post_links', on_delete=OnDelete.CASCADE)),
             ],
-            options={'table': 'hub_post_section', 'app': 'hub', 'unique_together': (('post', 'section'),), 'indexes': [Index(fields=['section', 'post'])], 'pk_attr': 'id'},
+            options={'table': 'hub_post_section', 'app': 'hub', 'unique_together': (('post', 'section'),), 'indexes': [Index(fields=['section_id', 'post_id'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
                 ('post', fields.ForeignKeyField('hub.Post', source_field='post_id', db_constraint=True, to_field='id', related_name='theme_links', on_delete=OnDelete.CASCADE)),
                 ('theme', fields.ForeignKeyField('hub.Theme', source_field='theme_id', db_constraint=True, to_field='id', related_name='post_links', on_delete=OnDelete.CASCADE)),
             ],
-            options={'table': 'hub_post_theme', 'app': 'hub', 'unique_together': (('post', 'theme'),), 'indexes': [Index(fields=['theme', 'post'])], 'pk_attr': 'id'},
+            options={'table': 'hub_post_theme', 'app': 'hub', 'unique_together': (('post', 'theme'),), 'indexes': [Index(fields=['theme_id', 'post_id'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
     ]

@@ -1,0 +1,73 @@
+"""The front page costs a constant number of SQL statements, whatever the page size."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+from tests.conftest import GraphQLClient, SQLCounter
+
+FRONT_PAGE = """
+query FrontPage($first: Int!) {
+  posts(first: $first) {
+    edges { node {
+      title slug publishedAt excerpt
+      authors { name role }
+      themes { name }
+      sections { name countryCode }
+    } }
+  }
+}
+"""
+
+
+async def seed_posts(count: int) -> None:
+    sections = [await factories.section(country_code=code) for code in ("DE", "ES", "CM")]
+    people = [await factories.person() for _ in range(4)]
+    themes = [await factories.theme() for _ in range(3)]
+    for n in range(count):
+        await factories.post(
+            authors=[people[n % 4], people[(n + 1) % 4]],
+            themes=[themes[n % 3]],
+            sections=[sections[n % 3], sections[(n + 1) % 3]],
+        )
+
+
+@pytest.mark.parametrize("page_size", [1, 20, 100])
+async def test_front_page_runs_at_most_four_statements(
+    gql: GraphQLClient, sql_counter: SQLCounter, page_size: int
+) -> None:
+    await seed_posts(100)
+    sql_counter.reset()
+    data = await gql.data(FRONT_PAGE, {"first": page_size})
+    edges = data["posts"]["edges"]
+    assert len(edges) == page_size
+    assert all(len(edge["node"]["authors"]) == 2 for edge in edges)
+    assert all(len(edge["node"]["sections"]) == 2 for edge in edges)
+    # posts, then one batched statement each for authors, themes and sections
+    assert sql_counter.count == 4, sql_counter.statements
+
+
+async def test_people_with_sections_batch_the_section_lookup(
+    gql: GraphQLClient, sql_counter: SQLCounter
+) -> None:
+    for code in ("DE", "ES", "CM", "AF"):
+        home = await factories.section(country_code=code)
+        for _ in range(3):
+            await factories.person(section=home)
+    sql_counter.reset()
+    data = await gql.data("{ people(first: 12) { edges { node { name section { name } } } } }")
+    assert len(data["people"]["edges"]) == 12
+    assert sql_counter.count == 2, sql_counter.statements
+
+
+async def test_sections_with_people_batch_the_people_lookup(
+    gql: GraphQLClient, sql_counter: SQLCounter
+) -> None:
+    for code in ("DE", "ES", "CM", "AF", "US"):
+        home = await factories.section(country_code=code)
+        await factories.person(section=home)
+    sql_counter.reset()
+    data = await gql.data("{ sections(first: 5) { edges { node { name people { name } } } } }")
+    assert [len(edge["node"]["people"]) for edge in data["sections"]["edges"]] == [1] * 5
+    assert sql_counter.count == 2, sql_counter.statements
