@@ -3,6 +3,16 @@
 This module is the public API for plugin authors: import from ``hub`` only.
 """
 
+from hub.content.models import (
+    Person,
+    Post,
+    PostAuthor,
+    PostSection,
+    PostStatus,
+    PostTheme,
+    Section,
+    Theme,
+)
 from hub.errors import PluginError, UserError
 from hub.events import ContentEvent, EventKind
 from hub.graphql.connection import Connection, Edge
@@ -25,13 +35,21 @@ __all__ = [
     "Ordering",
     "PageArgs",
     "PageInfo",
+    "Person",
     "PersonRef",
     "PluginError",
+    "Post",
+    "PostAuthor",
     "PostRef",
+    "PostSection",
+    "PostStatus",
+    "PostTheme",
+    "Section",
     "SectionRef",
     "Setting",
     "Settings",
     "SortColumn",
+    "Theme",
     "ThemeRef",
     "UserError",
     "hookimpl",

@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 from tortoise import Tortoise
 
 from hub.db import config_for
+from hub.errors import PluginError
 from hub.graphql.schema import BuiltSchema, build_schema
 from hub.graphql.view import HubGraphQL
 from hub.http import BodySizeLimit
@@ -51,6 +52,25 @@ async def _call_maybe_async(pm: pluggy.PluginManager, hook: str, **kwargs: objec
             await result
 
 
+def plugin_routes(
+    pm: pluggy.PluginManager, settings: Settings, reserved: set[str]
+) -> list[BaseRoute]:
+    """Every plugin's routes; a path served twice stops start-up naming both owners."""
+    owners = dict.fromkeys(reserved, "hub")
+    routes: list[BaseRoute] = []
+    for plugin, registered in iter_results(pm, "register_routes", settings=settings):
+        for route in registered:
+            path = str(getattr(route, "path", ""))
+            if path in owners:
+                raise PluginError(
+                    f"Plugins {owners[path]!r} and {plugin!r} both serve the path {path}: "
+                    "each plugin should keep its routes under a prefix of its own."
+                )
+            owners[path] = plugin
+            routes.append(route)
+    return routes
+
+
 def create_app(
     settings: Settings | None = None, plugin_manager: pluggy.PluginManager | None = None
 ) -> Starlette:
@@ -68,8 +88,7 @@ def create_app(
         Route("/", home, include_in_schema=False),
         Route("/graphql", graphql, methods=["GET", "POST"]),
     ]
-    for _, plugin_routes in iter_results(pm, "register_routes", settings=settings):
-        routes.extend(plugin_routes)
+    routes.extend(plugin_routes(pm, settings, reserved={"/", "/graphql"}))
 
     middleware = [Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)]
     if settings.cors_origins:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import orjson
 import pluggy
 import typer
 from rich.console import Console
@@ -14,13 +15,49 @@ from rich.table import Table
 
 from hub.app import load_settings
 from hub.errors import PluginError
-from hub.plugins import describe_plugins, get_plugin_manager, iter_results
+from hub.plugins import get_plugin_manager, iter_results
 from hub.settings import Settings, SettingsError
 
 console = Console()
 err_console = Console(stderr=True)
 
 schema_cli = typer.Typer(help="The published GraphQL contract.", no_args_is_help=True)
+plugin_cli = typer.Typer(help="Write and document plugins.", no_args_is_help=True)
+
+
+@plugin_cli.command("new")
+def plugin_new(
+    name: Annotated[str, typer.Argument(help="Plugin name: lowercase, e.g. greetings.")],
+    directory: Annotated[Path, typer.Option("--dir", help="Folder to create hub-NAME in.")] = Path(
+        "."
+    ),
+) -> None:
+    """Write an installable plugin package (model, field on Section, route, settings, tests)."""
+    from hub.scaffold import ScaffoldError, write_plugin
+
+    try:
+        target = write_plugin(name, directory)
+    except ScaffoldError as error:
+        err_console.print(f"[red]error:[/] {error}")
+        raise typer.Exit(1) from None
+    console.print(f"Wrote {target}. Next: pip install -e {target} && hub plugins")
+
+
+@plugin_cli.command("docs")
+def plugin_docs(
+    path: Annotated[Path, typer.Option(help="The plugin guide.")] = Path("docs/plugins.md"),
+    check: Annotated[bool, typer.Option(help="Fail if the reference is stale.")] = False,
+) -> None:
+    """Regenerate the hook reference in docs/plugins.md from the hookspec docstrings."""
+    from hub.hookdocs import update, with_reference
+
+    if check:
+        current = path.read_text(encoding="utf-8")
+        if with_reference(current) != current:
+            err_console.print(f"{path} is stale: run `hub plugin docs`")
+            raise typer.Exit(1)
+        return
+    console.print(f"{path}: {'updated' if update(path) else 'already up to date'}")
 
 
 def build_cli() -> typer.Typer:
@@ -74,35 +111,48 @@ def build_cli() -> typer.Typer:
         from hub.database import pending_model_changes
 
         settings, pm = current()
-        writers = asyncio.run(pending_model_changes(pm, settings, app_labels or ()))
+        try:
+            writers = asyncio.run(pending_model_changes(pm, settings, app_labels or ()))
+        except ValueError as error:
+            err_console.print(f"[red]error:[/] {error}")
+            raise typer.Exit(1) from None
         if not writers:
             console.print("No changes: the migrations match the models.")
         for writer in writers:
             console.print(f"  wrote [cyan]{writer.app_label}.{writer.name}[/] {writer.write()}")
 
     @cli.command()
-    def plugins() -> None:
-        """List the loaded plugins and what each adds."""
-        from hub.db import model_apps
-        from hub.graphql.schema import build_schema
+    def plugins(
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print JSON instead of a table.")
+        ] = False,
+    ) -> None:
+        """List the loaded plugins and everything each adds."""
+        from hub.inventory import plugin_inventory
 
         settings, pm = current()
-        built = build_schema(pm, settings)
-        apps = {plugin: app for plugin, app in model_apps(pm, settings)}
-        table = Table("plugin", "version", "adds")
-        for info in describe_plugins(pm):
-            contribution = built.contributions.get(info.name)
-            adds = []
-            if info.name in apps:
-                adds.append(f"models: {', '.join(apps[info.name].modules)}")
-            if contribution and contribution.types:
-                adds.append(f"types: {', '.join(contribution.types)}")
-            if contribution and contribution.fields:
-                adds.append(f"fields: {', '.join(contribution.fields)}")
-            if contribution and contribution.loaders:
-                adds.append(f"loaders: {', '.join(contribution.loaders)}")
-            adds.append(f"hooks: {', '.join(info.hooks)}")
-            table.add_row(info.name, info.version or "-", "\n".join(adds))
+        inventory = plugin_inventory(pm, settings)
+        if as_json:
+            sys.stdout.write(orjson.dumps([item.as_dict() for item in inventory]).decode() + "\n")
+            return
+        table = Table("plugin", "version", "adds", show_lines=True)
+        for item in inventory:
+            adds = [
+                f"{label}: {', '.join(values)}"
+                for label, values in (
+                    ("models", item.models),
+                    ("types", item.types),
+                    ("fields", item.fields),
+                    ("loaders", item.loaders),
+                    ("routes", item.routes),
+                    ("middleware", item.middleware),
+                    ("commands", item.commands),
+                    ("settings", item.settings),
+                    ("hooks", item.hooks),
+                )
+                if values
+            ]
+            table.add_row(item.name, item.version or "-", "\n".join(adds))
         console.print(table)
 
     @schema_cli.command("export")
@@ -123,6 +173,7 @@ def build_cli() -> typer.Typer:
             err_console.print(f"wrote {output}")
 
     cli.add_typer(schema_cli, name="schema")
+    cli.add_typer(plugin_cli, name="plugin")
     _, pm = current()
     for _ in iter_results(pm, "register_commands", cli=cli):
         pass

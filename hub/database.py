@@ -46,9 +46,7 @@ async def pending_model_changes(
 ) -> list[MigrationWriter]:
     """Migrations the models need beyond the ones written (empty when they are in sync)."""
     config = config_for(pm, settings)
-    apps = {
-        label: app for label, app in config["apps"].items() if not app_labels or label in app_labels
-    }
+    apps = config["apps"]
     unknown = set(app_labels) - set(config["apps"])
     if unknown:
         raise ValueError(
@@ -56,11 +54,12 @@ async def pending_model_changes(
         )
     for app in apps.values():
         _ensure_package(app["migrations"])
+    # Every app is loaded (a plugin's models point at the core's), only the chosen ones written.
     async with TortoiseContext() as context:
-        await context.init(config={**config, "apps": apps})
+        await context.init(config=config)
         assert context.apps is not None
         writers: list[MigrationWriter] = await MigrationAutodetector(context.apps, apps).changes()
-    return writers
+    return [writer for writer in writers if not app_labels or writer.app_label in app_labels]
 
 
 def _ensure_package(module: str) -> None:

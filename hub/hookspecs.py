@@ -1,3 +1,4 @@
+# mypy: disable-error-code="empty-body"
 """The plugin contract: every hook a plugin may implement.
 
 Each hook's docstring is its documentation; ``docs/plugins.md`` is generated from them.
@@ -33,104 +34,137 @@ hookspec = pluggy.HookspecMarker("hub")
 
 @hookspec(historic=True)
 def add_hookspecs(plugin_manager: pluggy.PluginManager) -> None:
-    """Publish hookspecs of your own for other plugins: ``plugin_manager.add_hookspecs(module)``."""
+    """Publish hookspecs of your own, so other plugins can extend yours.
+
+    Call ``plugin_manager.add_hookspecs(my_hookspecs_module)``. It is called for every plugin
+    whenever it registers, so implementations registered earlier are matched too. The donations
+    plugin uses this to let payment providers be plugins of their own.
+    """
 
 
 @hookspec
 def register_settings() -> Sequence[Setting[Any]]:
-    """Declare the environment variables your plugin reads (name, type, default, validation)."""
-    raise NotImplementedError
+    """Declare the environment variables your plugin reads.
+
+    Return ``Setting(name, type, default, help, validate)`` objects; names start with ``HUB_``
+    and your plugin's name. Values are read once at start-up and available everywhere as
+    ``settings.get("HUB_MYPLUGIN_X")``; a bad value stops start-up with a message naming it.
+    """
 
 
 @hookspec
 def register_models(settings: Settings) -> Sequence[ModelApp]:
-    """Declare Tortoise model apps: one app label per plugin, with its models and migrations."""
-    raise NotImplementedError
+    """Declare your Tortoise models: ``ModelApp(label="myplugin", modules=("pkg.models",))``.
+
+    One app label per plugin, with tables prefixed by it. Migrations live in ``pkg.migrations``;
+    write them with ``hub makemigrations myplugin``; ``hub migrate`` applies them with the core's.
+    Point at core tables with ``ForeignKeyField("hub.Section", ...)``.
+    """
 
 
 @hookspec
 def register_types(settings: Settings) -> Sequence[type]:
-    """GraphQL types other plugins may extend by name (bodies of ``@strawberry.type`` classes)."""
-    raise NotImplementedError
+    """Add GraphQL types that other plugins may extend by name.
+
+    Return ``@strawberry.type`` classes. Refer to them elsewhere lazily with ``hub.ref("Name")``:
+    the class in the schema is composed at start-up with every extension registered for it.
+    """
 
 
 @hookspec
 def register_type_extensions(settings: Settings) -> Mapping[str, Sequence[type]]:
-    """Fields to add to existing types by name: ``{"Section": [SectionLocation]}`` (resolvers)."""
-    raise NotImplementedError
+    """Add fields to existing types: ``{"Section": [SectionLocation]}``.
+
+    Each class is a ``@strawberry.type`` holding resolver fields only; in a resolver, ``self`` is
+    the object being resolved and ``self.id`` its primary key. Load data through a DataLoader
+    from ``info.context.loaders`` so a list of 100 sections costs one query, not 100. A field
+    name another plugin already uses stops start-up with a message naming both plugins.
+    """
 
 
 @hookspec
 def register_queries(settings: Settings) -> Sequence[type]:
-    """``@strawberry.type`` classes whose fields are added to the root ``Query``."""
-    raise NotImplementedError
+    """Add top-level ``Query`` fields: ``@strawberry.type`` classes whose fields are merged in."""
 
 
 @hookspec
 def register_mutations(settings: Settings) -> Sequence[type]:
-    """``@strawberry.type`` classes whose fields are added to the root ``Mutation``."""
-    raise NotImplementedError
+    """Add top-level ``Mutation`` fields: ``@strawberry.type`` classes, their fields merged in."""
 
 
 @hookspec
 def register_subscriptions(settings: Settings) -> Sequence[type]:
-    """``@strawberry.type`` classes whose fields are added to the root ``Subscription``."""
-    raise NotImplementedError
+    """Add top-level ``Subscription`` fields: async generators, served over graphql-transport-ws."""
 
 
 @hookspec
 def register_dataloaders(settings: Settings) -> Mapping[str, LoaderFactory]:
-    """Per-request DataLoader factories by name: ``{"section_location": make_loader}``."""
-    raise NotImplementedError
+    """Add per-request DataLoaders: ``{"myplugin_by_section": factory}``.
+
+    ``factory(context)`` returns a ``strawberry.dataloader.DataLoader``; it is created on first use
+    in each request (so caches never leak between users) and reached as
+    ``info.context.loaders["myplugin_by_section"]``. Prefix names with your plugin's name.
+    """
 
 
 @hookspec
 def register_schema_extensions(
     settings: Settings,
 ) -> Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]]:
-    """Strawberry schema extensions (validation rules, tracing, limits)."""
-    raise NotImplementedError
+    """Add Strawberry schema extensions (validation rules, tracing): classes or factories."""
 
 
 @hookspec
 def register_routes(settings: Settings) -> Sequence[BaseRoute]:
-    """Starlette routes, each under a path prefix the plugin owns (``/map/...``)."""
-    raise NotImplementedError
+    """Add Starlette routes, all under a path prefix your plugin owns (``/map/...``).
+
+    A path another plugin (or the core's ``/graphql``) already serves stops start-up.
+    """
 
 
 @hookspec
 def register_middleware(settings: Settings) -> Sequence[Middleware]:
-    """Starlette middleware, wrapped around the whole application in registration order."""
-    raise NotImplementedError
+    """Add Starlette ``Middleware(...)`` around the whole application, in registration order."""
 
 
 @hookspec
 def register_commands(cli: typer.Typer) -> None:
-    """Add sub-commands to the ``hub`` command line (``@cli.command()`` or ``cli.add_typer``)."""
+    """Add sub-commands to ``hub``: decorate functions with ``@cli.command()``, or ``add_typer``."""
 
 
 @hookspec
 def startup(app: Starlette, settings: Settings) -> Awaitable[None] | None:
-    """Run when the server starts, after the database is open; may be async."""
+    """Run code when the server starts, after the database is open; may be async."""
 
 
 @hookspec
 def shutdown(app: Starlette, settings: Settings) -> Awaitable[None] | None:
-    """Run when the server stops, before the database closes; may be async."""
+    """Run code when the server stops, before the database closes; may be async."""
 
 
 @hookspec
 def load_demo_content(settings: Settings) -> Awaitable[None] | None:
-    """Add your plugin's demo data when ``hub demo`` runs, after the core's; may be async."""
+    """Add your plugin's demo data when ``hub demo`` runs, after the core's; may be async.
+
+    Make it idempotent (upsert by slug): ``hub demo`` may run on a database that has it already.
+    """
 
 
 @hookspec(firstresult=True)
 def actor_from_request(
     request: Request, settings: Settings
 ) -> Callable[[], Awaitable[Any]] | Any | None:
-    """Who is asking: return an actor (or an awaitable of one) for the request, or None."""
+    """Say who is asking: return an actor, an awaitable of one, or None for "no opinion".
+
+    The first plugin to answer wins. An actor has ``has_scope(scope) -> bool``; anonymous
+    requests have none.
+    """
 
 
 @hookspec
 def content_event(event: ContentEvent) -> Awaitable[None] | None:
-    """React after a change to content was committed; failures are logged, never rolled back."""
+    """React to a committed change of content (published, updated, unpublished, deleted...).
+
+    Called after the transaction committed; may be async. A handler that raises is logged with
+    your plugin's name and never undoes the change or stops the other plugins' handlers.
+    """

@@ -268,3 +268,16 @@ def test_create_app_reports_a_plugin_error_before_serving() -> None:
     faulty = make_plugin("faulty", register_routes=lambda: 1 / 0)
     with pytest.raises(PluginError, match="'faulty' failed in hook register_routes"):
         create_app(Settings(), pm_with(faulty))
+
+
+def test_two_plugins_serving_the_same_path_fail_naming_both() -> None:
+    async def page(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("")
+
+    first = make_plugin("first", register_routes=lambda: [Route("/shared/feed", page)])
+    second = make_plugin("second", register_routes=lambda: [Route("/shared/feed", page)])
+    with pytest.raises(PluginError, match=r"'first' and 'second' both serve the path /shared/feed"):
+        create_app(Settings(), pm_with(first, second))
+    hijack = make_plugin("hijack", register_routes=lambda: [Route("/graphql", page)])
+    with pytest.raises(PluginError, match=r"'hub' and 'hijack' both serve the path /graphql"):
+        create_app(Settings(), pm_with(hijack))

@@ -7,7 +7,7 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from tortoise.expressions import Subquery
+from tortoise.expressions import F, Subquery
 from tortoise.functions import Coalesce
 from tortoise.queryset import QuerySet
 
@@ -120,7 +120,9 @@ async def post_connection(
     drafts = info.context.can_read_drafts
     queryset = filter_posts(visible_posts(info.context), post_filter)
     if drafts:
-        queryset = queryset.annotate(**{_DRAFT_AWARE_SORT: Coalesce("published_at", "created_at")})
+        queryset = queryset.annotate(
+            **{_DRAFT_AWARE_SORT: Coalesce("published_at", F("created_at"))}
+        )
     ordering = _post_ordering(order, drafts)
     page = await paginate(queryset, ordering, PageArgs(first, after, last, before), POST_FIELDS)
     return Connection.from_page(page, PostType.from_row)
