@@ -84,7 +84,9 @@ class Post(Timestamped):
 
     class Meta:
         table = "hub_post"
-        indexes = (("status", "published_at"),)
+        # Newest-first lists walk this index and stop after one page; a (status, published_at)
+        # index would make SQLite sort every published post for each page.
+        indexes = (("published_at", "id"),)
 
 
 class PostAuthor(Model):

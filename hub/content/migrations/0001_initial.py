@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('published_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('language', fields.CharField(default='en', max_length=35)),
             ],
-            options={'table': 'hub_post', 'app': 'hub', 'indexes': [Index(fields=['status', 'published_at'])], 'pk_attr': 'id'},
+            options={'table': 'hub_post', 'app': 'hub', 'indexes': [Index(fields=['published_at', 'id'])], 'pk_attr': 'id'},
             bases=['Timestamped'],
         ),
         ops.CreateModel(
