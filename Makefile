@@ -17,12 +17,19 @@ $(STAMP): pyproject.toml $(PLUGINS)
 
 install: $(STAMP)
 
+# The graphql-http audit (tests/test_graphql_http_audit.py) runs on Node; `npm ci` follows the lockfile.
+NPM_STAMP := node_modules/.installed
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NPM_STAMP)
+
 run: $(STAMP)
 	$(BIN)/hub migrate
 	$(BIN)/hub demo --if-empty
 	$(BIN)/hub serve
 
-test: $(STAMP)
+test: $(STAMP) $(if $(shell command -v npm),$(NPM_STAMP))
 	$(BIN)/ruff check hub tests
 	$(BIN)/mypy
 	$(BIN)/pytest

@@ -1,4 +1,15 @@
-"""The ``/graphql`` endpoint: GraphQL over HTTP, GraphiQL in a browser."""
+"""The ``/graphql`` endpoint: GraphQL over HTTP, GraphiQL in a browser.
+
+Strawberry's view does the GraphQL work; :class:`HubGraphQL` adds what the GraphQL-over-HTTP
+spec asks of the transport and Strawberry leaves out (the tests run the ``graphql-http`` audit):
+
+- ``application/graphql-response+json`` when the client's ``Accept`` prefers it, with 400 for
+  request errors (unparsable or invalid documents, bad variables); ``application/json`` otherwise,
+  where every well-formed request gets 200;
+- no ``data`` entry when the request failed before execution began;
+- mutations over GET refused with 405 and ``Allow: POST``;
+- transport errors (bad JSON, missing query, ...) as a JSON body with ``errors``, not plain text.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +20,76 @@ from typing import Any
 import orjson
 import pluggy
 import strawberry
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from hub.graphql.context import Context, LoaderFactory
 from hub.settings import Settings
+
+APPLICATION_JSON = "application/json"
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+
+
+class MethodNotAllowed(HTTPException):
+    def __init__(self, reason: str, allow: str) -> None:
+        super().__init__(405, reason)
+        self.allow = allow
+
+
+def _quality(parameters: str) -> float:
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                return min(max(float(value), 0.0), 1.0)
+            except ValueError:
+                return 0.0
+    return 1.0
+
+
+def response_media_type(accept: str | None) -> str:
+    """The media type to answer with: the spec's new one only when the client asks for it by name.
+
+    Wildcards (``*/*``, ``application/*``) and a missing ``Accept`` get ``application/json``, which
+    every client understands. Accept headers matching neither type also get ``application/json``:
+    the spec allows that instead of 406, and a readable error beats an empty one.
+    """
+    if not accept:
+        return APPLICATION_JSON
+    ranges: dict[str, float] = {}
+    for item in accept.split(","):
+        media_range, _, parameters = item.partition(";")
+        media_range = media_range.strip().lower()
+        if media_range:
+            ranges[media_range] = max(ranges.get(media_range, 0.0), _quality(parameters))
+    json_quality = next(
+        (ranges[name] for name in (APPLICATION_JSON, "application/*", "*/*") if name in ranges),
+        0.0,
+    )
+    graphql_quality = ranges.get(GRAPHQL_RESPONSE_JSON, 0.0)
+    if graphql_quality > 0 and graphql_quality >= json_quality:
+        return GRAPHQL_RESPONSE_JSON
+    return APPLICATION_JSON
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """True when the request failed before execution began (parsing, validation, variables).
+
+    Field errors always carry a ``path``; request errors never do.
+    """
+    return (
+        result.data is None
+        and bool(result.errors)
+        and all(error.path is None for error in result.errors or ())
+    )
 
 
 class HubGraphQL(GraphQL[Context, None]):
@@ -30,6 +104,30 @@ class HubGraphQL(GraphQL[Context, None]):
         self.settings = settings
         self.plugin_manager = plugin_manager
         self.loader_factories = loader_factories
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as error:
+            response = self.error_response(request, error)
+        await response(scope, receive, send)
+
+    def error_response(self, request: Request, error: HTTPException) -> Response:
+        """A request we could not run, as a GraphQL response without ``data``."""
+        response = Response(
+            self.encode_json({"errors": [{"message": error.reason}]}),
+            status_code=error.status_code,
+            media_type=response_media_type(request.headers.get("accept")),
+        )
+        if isinstance(error, MethodNotAllowed):
+            response.headers["allow"] = error.allow
+        elif error.status_code == 405:
+            response.headers["allow"] = "GET, POST"
+        return response
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -47,6 +145,93 @@ class HubGraphQL(GraphQL[Context, None]):
             response=response if isinstance(response, Response) else None,
             actor=actor,
         )
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        # The sub-response travels from here to ``create_response``, which sees no request:
+        # it carries the negotiated media type.
+        sub_response.media_type = response_media_type(request.headers.get("accept"))
+        return sub_response
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        try:
+            return await super().execute_single(
+                request=request,
+                request_adapter=request_adapter,
+                sub_response=sub_response,
+                context=context,
+                root_value=root_value,
+                request_data=request_data,
+            )
+        except HTTPException as error:
+            cause = error.__cause__
+            if (
+                request_adapter.method == "GET"
+                and isinstance(cause, InvalidOperationTypeError)
+                and cause.operation_type is OperationType.MUTATION
+            ):
+                # GET must stay safe (no side effects): the spec's answer is 405, not 400.
+                raise MethodNotAllowed("Mutations are only accepted over POST.", "POST") from error
+            raise
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        if is_request_error(result):
+            # GraphQL spec: a request that never executed has no ``data`` entry, not ``null``.
+            response.pop("data", None)
+        return response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        media_type = sub_response.media_type or APPLICATION_JSON
+        status_code = 200
+        # With application/json every well-formed request gets 200 (legacy clients read the body
+        # only on 200); with the new media type a response without data is a 400.
+        if (
+            media_type == GRAPHQL_RESPONSE_JSON
+            and isinstance(response_data, dict)
+            and "data" not in response_data
+        ):
+            status_code = 400
+        response = Response(
+            self.encode_json(response_data),
+            status_code=sub_response.status_code or status_code,
+            media_type=media_type,
+        )
+        response.headers.raw.extend(sub_response.headers.raw)
+        if sub_response.background:
+            response.background = sub_response.background
+        return response
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            parsed = self.decode_json(data)
+        except orjson.JSONDecodeError as error:
+            raise HTTPException(400, f"The request body is not valid JSON: {error}.") from error
+        if not isinstance(parsed, dict | list):
+            raise HTTPException(
+                400,
+                'Expected a JSON object such as {"query": "{ __typename }"}, '
+                f"got {type(parsed).__name__}.",
+            )
+        return parsed
+
+    def decode_json(self, data: str | bytes) -> object:
+        # orjson also rejects bodies that are not UTF-8 with a JSONDecodeError (so a 400).
+        return orjson.loads(data)
 
     def encode_json(self, data: Any) -> bytes:
         return orjson.dumps(data)
