@@ -14,7 +14,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from tortoise import Tortoise
 
 from hub.db import config_for
@@ -87,6 +87,8 @@ def create_app(
     routes: list[BaseRoute] = [
         Route("/", home, include_in_schema=False),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        # Subscriptions: graphql-transport-ws (and the legacy graphql-ws) on the same path.
+        WebSocketRoute("/graphql", graphql),
     ]
     routes.extend(plugin_routes(pm, settings, reserved={"/", "/graphql"}))
 

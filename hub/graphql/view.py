@@ -233,5 +233,7 @@ class HubGraphQL(GraphQL[Context, None]):
         # orjson also rejects bodies that are not UTF-8 with a JSONDecodeError (so a 400).
         return orjson.loads(data)
 
-    def encode_json(self, data: Any) -> bytes:
-        return orjson.dumps(data)
+    def encode_json(self, data: Any) -> str:
+        # Text, not bytes: Strawberry sends bytes as binary WebSocket frames, and
+        # graphql-transport-ws clients (the `graphql-ws` library in browsers) expect text frames.
+        return orjson.dumps(data).decode()
