@@ -33,7 +33,11 @@ def test_a_subscription_streams_over_graphql_transport_ws(tmp_path: Path) -> Non
         socket.send_json({"type": "connection_init"})
         assert socket.receive_json()["type"] == "connection_ack"
         socket.send_json(
-            {"id": "1", "type": "subscribe", "payload": {"query": "subscription { ticks(count: 3) }"}}
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {"query": "subscription { ticks(count: 3) }"},
+            }
         )
         ticks = [socket.receive_json()["payload"]["data"]["ticks"] for _ in range(3)]
         assert ticks == [1, 2, 3]
