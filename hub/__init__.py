@@ -13,10 +13,17 @@ from hub.content.models import (
     Section,
     Theme,
 )
+from hub.content.validation import (
+    check_country_code,
+    check_language_tag,
+    check_slug,
+    check_url,
+)
 from hub.errors import PluginError, UserError
 from hub.events import ContentEvent, EventKind
 from hub.graphql.connection import Connection, Edge
 from hub.graphql.context import Context, Info, LoaderFactory
+from hub.graphql.nodes import nodes_by_pk
 from hub.graphql.pagination import Ordering, PageArgs, PageInfo, SortColumn, paginate
 from hub.graphql.refs import PersonRef, PostRef, SectionRef, ThemeRef, ref
 from hub.hookimpl import hookimpl
@@ -52,7 +59,12 @@ __all__ = [
     "Theme",
     "ThemeRef",
     "UserError",
+    "check_country_code",
+    "check_language_tag",
+    "check_slug",
+    "check_url",
     "hookimpl",
+    "nodes_by_pk",
     "paginate",
     "ref",
 ]

@@ -15,6 +15,7 @@ from strawberry import relay
 
 from hub.graphql.connection import Connection
 from hub.graphql.context import Info
+from hub.graphql.nodes import nodes_by_pk
 from hub.graphql.refs import PersonRef, PostRef, SectionRef, ThemeRef
 
 WORDS_PER_MINUTE = 200
@@ -34,23 +35,6 @@ def html_to_text(markup: str) -> str:
     return "\n\n".join(part for part in paragraphs if part)
 
 
-async def _nodes_by_pk(
-    info: Info, loader: str, node_ids: Iterable[str], required: bool
-) -> list[Any]:
-    keys: list[int | None] = []
-    for node_id in node_ids:
-        try:
-            keys.append(int(node_id))
-        except ValueError:
-            keys.append(None)
-    found = await info.context.loaders[loader].load_many([k for k in keys if k is not None])
-    by_key = dict(zip([k for k in keys if k is not None], found, strict=True))
-    nodes = [by_key.get(key) if key is not None else None for key in keys]
-    if required and any(node is None for node in nodes):
-        raise ValueError("a requested node does not exist")
-    return nodes
-
-
 @strawberry.type(name="Theme", description="A subject the organisation works on.")
 class ThemeType(relay.Node):
     id: relay.NodeID[int]
@@ -66,7 +50,7 @@ class ThemeType(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ThemeType | None]:
-        return await _nodes_by_pk(info, "theme_by_id", node_ids, required)
+        return await nodes_by_pk(info, "theme_by_id", node_ids, required)
 
     @strawberry.field(description="Posts on this theme, newest first.")
     async def posts(
@@ -110,7 +94,7 @@ class SectionType(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[SectionType | None]:
-        return await _nodes_by_pk(info, "section_by_id", node_ids, required)
+        return await nodes_by_pk(info, "section_by_id", node_ids, required)
 
     @strawberry.field(description="People of this section, board members first.")
     async def people(self, info: Info) -> list[PersonRef]:
@@ -159,7 +143,7 @@ class PersonType(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[PersonType | None]:
-        return await _nodes_by_pk(info, "person_by_id", node_ids, required)
+        return await nodes_by_pk(info, "person_by_id", node_ids, required)
 
     @strawberry.field(description="The section this person belongs to, if any.")
     async def section(self, info: Info) -> SectionRef | None:
@@ -214,7 +198,7 @@ class PostType(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[PostType | None]:
-        return await _nodes_by_pk(info, "post_by_id", node_ids, required)
+        return await nodes_by_pk(info, "post_by_id", node_ids, required)
 
     @strawberry.field(description="The body as sanitised HTML, or as plain text.")
     def body(self, format: BodyFormat = BodyFormat.HTML) -> str:

@@ -6,7 +6,7 @@ from the core body and every plugin's extension, so only a lazy reference by nam
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 import strawberry
 
@@ -26,6 +26,9 @@ else:
     ThemeRef = Annotated["Theme", strawberry.lazy(COMPOSED)]  # noqa: F821
 
 
-def ref(type_name: str) -> object:
-    """A lazy reference to any composed type by GraphQL name (for plugin types)."""
+def ref(type_name: str) -> Any:
+    """A lazy reference to any composed type by GraphQL name (for plugin types).
+
+    For mypy, alias the name to your body class under ``TYPE_CHECKING`` (see ``PostRef`` here).
+    """
     return Annotated[type_name, strawberry.lazy(COMPOSED)]

@@ -1,0 +1,1 @@
+"""hub-events: events that sections take part in, for the hub, as a third-party plugin."""

@@ -1,0 +1,51 @@
+"""The events plugin's hook implementations: everything it adds to the hub."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from starlette.routing import BaseRoute
+
+from hub import LoaderFactory, ModelApp, Setting, Settings, hookimpl
+from hub_events import calendar, demo, loaders, queries, settings, types
+
+
+@hookimpl
+def register_settings() -> Sequence[Setting[Any]]:
+    return settings.DECLARED
+
+
+@hookimpl
+def register_models() -> Sequence[ModelApp]:
+    return [ModelApp(label="events", modules=("hub_events.models",))]
+
+
+@hookimpl
+def register_types() -> Sequence[type]:
+    return [types.EventType]
+
+
+@hookimpl
+def register_type_extensions() -> Mapping[str, Sequence[type]]:
+    return {"Section": [types.SectionEventFields]}
+
+
+@hookimpl
+def register_queries() -> Sequence[type]:
+    return [queries.EventQueries]
+
+
+@hookimpl
+def register_dataloaders() -> Mapping[str, LoaderFactory]:
+    return loaders.dataloaders()
+
+
+@hookimpl
+def register_routes(settings: Settings) -> Sequence[BaseRoute]:
+    return calendar.calendar_routes(settings)
+
+
+@hookimpl
+async def load_demo_content() -> None:
+    await demo.load_demo_events()

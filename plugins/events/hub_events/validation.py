@@ -1,0 +1,63 @@
+"""Checks on event data, raising Tortoise's ``ValidationError`` with a message for the editor."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import pycountry
+from tortoise.exceptions import ValidationError
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def check_slug(value: str) -> None:
+    if not SLUG.fullmatch(value):
+        raise ValidationError(
+            f"slug {value!r} must be lower-case letters and digits joined by single hyphens, "
+            "such as ipb-congress-2021"
+        )
+
+
+def check_country_code(value: str) -> None:
+    """ISO 3166-1 alpha-2 in upper case, or blank for an event without a place (online)."""
+    if value and (value != value.upper() or pycountry.countries.get(alpha_2=value) is None):
+        raise ValidationError(
+            f"country_code {value!r} is not an ISO 3166-1 alpha-2 code such as ES or DE"
+        )
+
+
+def check_url(value: str) -> None:
+    if not value:
+        return
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValidationError(f"url {value!r} must be an absolute http(s) address")
+
+
+def check_aware(name: str, moment: datetime) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValidationError(
+            f"{name} {moment.isoformat()} has no timezone: give an offset or a zone, "
+            "such as 2021-10-15T09:00+02:00"
+        )
+
+
+def check_period(starts_at: datetime, ends_at: datetime) -> None:
+    """Both ends are timezone-aware and the event does not end before it starts."""
+    check_aware("starts_at", starts_at)
+    check_aware("ends_at", ends_at)
+    if ends_at < starts_at:
+        raise ValidationError(
+            f"An event cannot end before it starts: ends_at {ends_at.isoformat()} is before "
+            f"starts_at {starts_at.isoformat()}."
+        )
+
+
+def country_name(code: str) -> str:
+    """The English short name of an ISO 3166-1 alpha-2 code (the code itself if unknown)."""
+    country = pycountry.countries.get(alpha_2=code) if code else None
+    if country is None:
+        return code
+    return str(getattr(country, "common_name", None) or country.name)
