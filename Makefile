@@ -30,13 +30,13 @@ run: $(STAMP)
 	$(BIN)/hub serve
 
 test: $(STAMP) $(if $(shell command -v npm),$(NPM_STAMP))
-	$(BIN)/ruff check hub tests
+	$(BIN)/ruff check hub tests plugins
 	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check hub tests
-	$(BIN)/ruff format --check hub tests
+	$(BIN)/ruff check hub tests plugins
+	$(BIN)/ruff format --check hub tests plugins
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
