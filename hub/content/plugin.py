@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from hub.content import loaders, queries, types
 from hub.graphql.context import LoaderFactory
 from hub.hookimpl import hookimpl
 from hub.models import ModelApp
+
+if TYPE_CHECKING:
+    import typer
 
 
 @hookimpl
@@ -28,3 +32,11 @@ def register_queries() -> Sequence[type]:
 @hookimpl
 def register_dataloaders() -> Mapping[str, LoaderFactory]:
     return loaders.dataloaders()
+
+
+@hookimpl
+def register_commands(cli: typer.Typer) -> None:
+    # Imported here so that serving the API never loads the CLI's import and demo machinery.
+    from hub.content import commands
+
+    commands.register(cli)

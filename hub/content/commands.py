@@ -1,0 +1,204 @@
+"""``hub import``, ``hub export`` and ``hub demo``: the content plugin's commands.
+
+The commands apply nothing implicitly: when the database lacks migrations they say so and stop,
+because changing a schema is a decision for ``hub migrate``, not a side effect of loading data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import pluggy
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
+from tortoise.connection import get_connection
+from tortoise.migrations.executor import MigrationExecutor
+
+from hub.content.demo import DemoReport, has_posts, load_demo
+from hub.content.transfer import (
+    ImportReport,
+    InvalidContent,
+    dump_json,
+    export_content,
+    import_content,
+    parse_json,
+)
+from hub.database import open_database
+from hub.db import config_for
+from hub.settings import Settings
+
+err_console = Console(stderr=True)
+
+
+class DatabaseNotMigrated(Exception):
+    """Some migrations have not been applied; the message lists them."""
+
+
+class RichProgress:
+    """Shows each import stage as its own bar (on stderr, so ``export`` output stays clean)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: TaskID | None = None
+
+    def stage(self, description: str, total: int) -> None:
+        self.task = self.progress.add_task(description, total=total)
+
+    def advance(self, amount: int) -> None:
+        if self.task is not None:
+            self.progress.advance(self.task, amount)
+
+
+@contextmanager
+def rich_progress() -> Iterator[RichProgress]:
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=False) as progress:
+        yield RichProgress(progress)
+
+
+async def pending_migrations(pm: pluggy.PluginManager, settings: Settings) -> list[str]:
+    """``app.migration`` names not yet applied to the open database."""
+    executor = MigrationExecutor(get_connection("default"), config_for(pm, settings)["apps"])
+    steps = await executor.plan()
+    return [f"{step.migration.app_label}.{step.migration.name}" for step in steps]
+
+
+@asynccontextmanager
+async def migrated_database(pm: pluggy.PluginManager, settings: Settings) -> AsyncIterator[None]:
+    async with open_database(pm, settings):
+        pending = await pending_migrations(pm, settings)
+        if pending:
+            raise DatabaseNotMigrated(
+                f"the database is missing {len(pending)} migration(s) ({', '.join(pending)}); "
+                "run `hub migrate` first"
+            )
+        yield
+
+
+def _fail(message: str) -> typer.Exit:
+    err_console.print(f"[red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(1)
+
+
+def _summary(report: ImportReport) -> str:
+    return "; ".join(
+        f"{kind}: {report.created[kind]} new, {report.updated[kind]} updated, "
+        f"{report.unchanged[kind]} unchanged"
+        for kind in ("sections", "people", "themes", "posts")
+    )
+
+
+def import_command(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="A JSON file.")
+    ],
+) -> None:
+    """Import sections, people, themes and posts from a JSON file (see docs/import-format.md).
+
+    All or nothing: one problem anywhere and nothing is written. Records are matched by slug,
+    so importing the same file again changes nothing.
+    """
+    from hub.cli import current
+
+    settings, pm = current()
+
+    async def run(document: Any) -> ImportReport:
+        async with migrated_database(pm, settings):
+            with rich_progress() as progress:
+                return await import_content(pm, document, progress)
+
+    try:
+        report = asyncio.run(run(parse_json(file.read_bytes())))
+    except InvalidContent as error:
+        err_console.print(
+            f"[red]error:[/] {file} has {len(error.problems)} problem(s); nothing was imported:",
+            highlight=False,
+            soft_wrap=True,
+        )
+        for problem in error.problems:
+            err_console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    except DatabaseNotMigrated as error:
+        raise _fail(str(error)) from None
+    err_console.print(f"Imported {file}: {_summary(report)}", highlight=False, soft_wrap=True)
+
+
+def export_command(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Write all content in the import format, sorted by slug (round trips give the same bytes)."""
+    from hub.cli import current
+
+    settings, pm = current()
+
+    async def run() -> bytes:
+        async with migrated_database(pm, settings):
+            return dump_json(await export_content())
+
+    try:
+        exported = asyncio.run(run())
+    except DatabaseNotMigrated as error:
+        raise _fail(str(error)) from None
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(exported)
+        sys.stdout.flush()
+    else:
+        output.write_bytes(exported)
+        err_console.print(f"wrote {output}")
+
+
+def demo_command(
+    posts: Annotated[int, typer.Option(min=0, help="Synthetic posts to add.")] = 0,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing when any post exists.")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same posts.")] = 1,
+) -> None:
+    """Load the demo content: the seed post and people, each plugin's demo data, synthetic posts.
+
+    Synthetic posts come only with --posts (try --posts 100000 for a realistic load).
+    """
+    from hub.cli import current
+
+    settings, pm = current()
+
+    async def run() -> DemoReport | None:
+        async with migrated_database(pm, settings):
+            if if_empty and await has_posts():
+                return None
+            with rich_progress() as progress:
+                return await load_demo(pm, settings, posts=posts, seed=seed, progress=progress)
+
+    started = time.perf_counter()
+    try:
+        report = asyncio.run(run())
+    except DatabaseNotMigrated as error:
+        raise _fail(str(error)) from None
+    if report is None:
+        err_console.print("The database already has posts: no demo content loaded.")
+        return
+    elapsed = time.perf_counter() - started
+    err_console.print(f"Seed content: {_summary(report.seed)}", highlight=False, soft_wrap=True)
+    if report.synthetic is not None:
+        err_console.print(
+            f"Synthetic content: {_summary(report.synthetic)}", highlight=False, soft_wrap=True
+        )
+    err_console.print(
+        f"Plugins' demo content: {', '.join(report.plugins) or 'none'}. Done in {elapsed:.1f}s."
+    )
+
+
+def register(cli: typer.Typer) -> None:
+    cli.command("import")(import_command)
+    cli.command("export")(export_command)
+    cli.command("demo")(demo_command)
