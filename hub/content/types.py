@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
 import nh3
 import strawberry
@@ -35,6 +35,25 @@ def html_to_text(markup: str) -> str:
     return "\n\n".join(part for part in paragraphs if part)
 
 
+def related_posts(relation: Literal["theme", "section", "author"], description: str) -> Any:
+    """A ``posts`` connection narrowed to the object's slug, as the PostFilter ``relation``."""
+
+    async def posts(
+        self: Any,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PostRef]:
+        from hub.content.queries import PostFilter, post_connection
+
+        post_filter = PostFilter(**{relation: self.slug})
+        return await post_connection(info, first, after, last, before, post_filter, None)
+
+    return strawberry.field(resolver=posts, description=description)
+
+
 @strawberry.type(name="Theme", description="A subject the organisation works on.")
 class ThemeType(relay.Node):
     id: relay.NodeID[int]
@@ -52,20 +71,7 @@ class ThemeType(relay.Node):
     ) -> list[ThemeType | None]:
         return await nodes_by_pk(info, "theme_by_id", node_ids, required)
 
-    @strawberry.field(description="Posts on this theme, newest first.")
-    async def posts(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[PostRef]:
-        from hub.content.queries import PostFilter, post_connection
-
-        return await post_connection(
-            info, first, after, last, before, PostFilter(theme=self.slug), None
-        )
+    posts = related_posts("theme", "Posts on this theme, newest first.")
 
 
 @strawberry.type(name="Section", description="A national section of the organisation.")
@@ -101,20 +107,7 @@ class SectionType(relay.Node):
         people: list[PersonType] = await info.context.loaders["people_by_section"].load(self.id)
         return people
 
-    @strawberry.field(description="Posts about this section, newest first.")
-    async def posts(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[PostRef]:
-        from hub.content.queries import PostFilter, post_connection
-
-        return await post_connection(
-            info, first, after, last, before, PostFilter(section=self.slug), None
-        )
+    posts = related_posts("section", "Posts about this section, newest first.")
 
 
 @strawberry.type(name="Person", description="A board member, author or staff member.")
@@ -154,20 +147,7 @@ class PersonType(relay.Node):
         )
         return section
 
-    @strawberry.field(description="Posts this person wrote, newest first.")
-    async def posts(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[PostRef]:
-        from hub.content.queries import PostFilter, post_connection
-
-        return await post_connection(
-            info, first, after, last, before, PostFilter(author=self.slug), None
-        )
+    posts = related_posts("author", "Posts this person wrote, newest first.")
 
 
 @strawberry.type(name="Post", description="A news post or article.")
