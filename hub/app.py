@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,7 +21,7 @@ from hub.errors import PluginError
 from hub.graphql.schema import BuiltSchema, build_schema
 from hub.graphql.view import HubGraphQL
 from hub.http import BodySizeLimit
-from hub.plugins import get_plugin_manager, iter_results
+from hub.plugins import call_each_async, get_plugin_manager, iter_results
 from hub.settings import Settings
 
 logger = logging.getLogger("hub")
@@ -44,12 +43,6 @@ def load_settings(pm: pluggy.PluginManager, settings: Settings) -> Settings:
         for setting in settings_list
     ]
     return settings.with_plugin_settings(declared)
-
-
-async def _call_maybe_async(pm: pluggy.PluginManager, hook: str, **kwargs: object) -> None:
-    for _, result in iter_results(pm, hook, **kwargs):
-        if inspect.isawaitable(result):
-            await result
 
 
 def plugin_routes(
@@ -112,9 +105,9 @@ def create_app(
         # The global fallback lets request tasks (other than the lifespan's) see the ORM.
         await Tortoise.init(config=tortoise_config, _enable_global_fallback=True)
         try:
-            await _call_maybe_async(pm, "startup", app=app, settings=settings)
+            await call_each_async(pm, "startup", app=app, settings=settings)
             yield
-            await _call_maybe_async(pm, "shutdown", app=app, settings=settings)
+            await call_each_async(pm, "shutdown", app=app, settings=settings)
         finally:
             await Tortoise.close_connections()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import metadata
@@ -20,6 +21,7 @@ ENTRY_POINT_GROUP = "hub.plugins"
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "hub.graphql.defaults",
     "hub.content.plugin",
+    "hub.access.plugin",
 )
 
 
@@ -115,6 +117,26 @@ def iter_results(
             ) from error
         if result is not None:
             yield impl.plugin_name, result
+
+
+async def call_each_async(pm: pluggy.PluginManager, hook_name: str, **kwargs: Any) -> list[str]:
+    """Call ``hook_name`` on every plugin, awaiting the answers that are awaitable.
+
+    Returns the names of the plugins that were called; a failure, sync or async, is a
+    :class:`PluginError` naming the plugin.
+    """
+    called = []
+    for plugin, result in iter_results(pm, hook_name, **kwargs):
+        if inspect.isawaitable(result):
+            try:
+                await result
+            except Exception as error:
+                raise PluginError(
+                    f"Plugin {plugin!r} failed in hook {hook_name}: "
+                    f"{type(error).__name__}: {error}"
+                ) from error
+        called.append(plugin)
+    return called
 
 
 def describe_plugins(pm: pluggy.PluginManager) -> list[PluginInfo]:

@@ -188,3 +188,21 @@ def test_plugin_settings_reach_the_app_from_the_environment(
         create_app(
             Settings(), get_plugin_manager(extra_plugins=[counting], load_entry_points=False)
         )
+
+
+async def test_a_startup_hook_that_raises_names_its_plugin(tmp_path: Any) -> None:
+    from asgi_lifespan import LifespanManager
+
+    from hub.app import create_app
+
+    async def startup() -> None:
+        raise ConnectionError("cache server unreachable")
+
+    plugin = make_plugin("cache", startup=startup)
+    pm = get_plugin_manager(extra_plugins=[plugin], load_entry_points=False)
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite://{tmp_path / 'hub.sqlite3'}")
+    with pytest.raises(
+        PluginError, match="'cache' failed in hook startup: ConnectionError: cache server"
+    ):
+        async with LifespanManager(create_app(settings, pm)):
+            pass

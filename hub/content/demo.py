@@ -6,7 +6,6 @@ sanitised exactly like an editor's import, and plugins hear about it through con
 
 from __future__ import annotations
 
-import inspect
 import random
 import re
 import unicodedata
@@ -22,7 +21,7 @@ import pycountry
 
 from hub.content.models import Post
 from hub.content.transfer import ImportProgress, ImportReport, import_content, parse_json
-from hub.plugins import iter_results
+from hub.plugins import call_each_async
 from hub.settings import Settings
 
 SEED_FILE = Path(__file__).with_name("demo_data") / "seed.json"
@@ -258,10 +257,7 @@ async def has_posts() -> bool:
 
 async def load_plugin_demo_content(pm: pluggy.PluginManager, settings: Settings) -> list[str]:
     """Run every plugin's ``load_demo_content``, awaiting those that are async; returns names."""
-    for _, result in iter_results(pm, "load_demo_content", settings=settings):
-        if inspect.isawaitable(result):
-            await result
-    return [impl.plugin_name for impl in pm.hook.load_demo_content.get_hookimpls()]
+    return await call_each_async(pm, "load_demo_content", settings=settings)
 
 
 @dataclass
