@@ -19,6 +19,8 @@ from hub.content.validation import (
     check_slug,
     check_url,
 )
+from hub.content.visibility import public_posts_filter, visible_posts
+from hub.database import open_database
 from hub.errors import PluginError, UserError
 from hub.events import ContentEvent, EventKind
 from hub.graphql.connection import Connection, Edge
@@ -65,6 +67,9 @@ __all__ = [
     "check_url",
     "hookimpl",
     "nodes_by_pk",
+    "open_database",
     "paginate",
+    "public_posts_filter",
     "ref",
+    "visible_posts",
 ]

@@ -1,0 +1,367 @@
+"""PostgreSQL full-text search: a tsvector per document with a GIN index, ``unaccent`` folding
+through a text search configuration of our own, ``pg_trgm`` for typo candidates, and
+``ts_headline`` for highlighted snippets.
+
+The query is built from the parsed syntax tree as a ``tsquery`` of quoted lexemes and passed
+as one parameter to ``to_tsquery``: visitor text never becomes tsquery syntax. Visibility is
+the rule of ``hub.content.visibility`` written in SQL on each row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from hub_search.backends.base import (
+    MARK_END,
+    MARK_START,
+    PUBLIC_STATUSES,
+    FacetCounts,
+    Hit,
+    SearchRequest,
+    to_html,
+)
+from hub_search.documents import SearchDocument
+from hub_search.query import SearchQuery, Term
+from hub_search.typos import within_one_edit
+
+CONFIGURATION = "hub_search"
+SPELLING_CANDIDATES = 30
+
+_SETUP = [
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    # A configuration like 'simple' (no stemming: posts come in several languages) whose words
+    # go through unaccent first, so "Bürgisser" is indexed as "burgisser" and ts_headline
+    # still highlights the accented original.
+    f"""DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{CONFIGURATION}') THEN
+            CREATE TEXT SEARCH CONFIGURATION {CONFIGURATION} (COPY = simple);
+            ALTER TEXT SEARCH CONFIGURATION {CONFIGURATION}
+                ALTER MAPPING FOR asciiword, word, numword, asciihword, hword, numhword,
+                    hword_asciipart, hword_part, hword_numpart
+                WITH unaccent, simple;
+        END IF;
+    END $$""",
+]
+
+
+_RENAMED_AFTER_SWAP = (
+    ("INDEX", "search_document_pkey"),
+    ("INDEX", "search_document_type_object_id_key"),
+    ("INDEX", "search_document_document"),
+    ("SEQUENCE", "search_document_id_seq"),
+    ("INDEX", "search_vocabulary_pkey"),
+    ("INDEX", "search_vocabulary_trigrams"),
+)
+
+
+def _tables(suffix: str = "") -> list[str]:
+    return [
+        f"""CREATE TABLE IF NOT EXISTS search_document{suffix} (
+            id BIGSERIAL PRIMARY KEY,
+            type TEXT NOT NULL,
+            object_id INTEGER NOT NULL,
+            language TEXT,
+            status TEXT,
+            published_at TIMESTAMPTZ,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            document TSVECTOR NOT NULL,
+            UNIQUE (type, object_id)
+        )""",
+        f"CREATE INDEX IF NOT EXISTS search_document{suffix}_document "
+        f"ON search_document{suffix} USING gin (document)",
+        f"CREATE TABLE IF NOT EXISTS search_vocabulary{suffix} (word TEXT PRIMARY KEY)",
+        f"CREATE INDEX IF NOT EXISTS search_vocabulary{suffix}_trigrams "
+        f"ON search_vocabulary{suffix} USING gist (word gist_trgm_ops)",
+    ]
+
+
+def _lexeme(word: str) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _term(term: Term) -> str:
+    text = " <-> ".join(_lexeme(word) for word in term.words)
+    if term.prefix:
+        text += ":*"
+    if term.alternatives:
+        text = "(" + " | ".join([text, *(_lexeme(word) for word in term.alternatives)]) + ")"
+    elif len(term.words) > 1:
+        text = f"({text})"
+    return text
+
+
+def tsquery_text(query: SearchQuery) -> str:
+    text = " & ".join(_term(term) for term in query.required)
+    for term in query.excluded:
+        text += f" & !{_term(term)}"
+    return text
+
+
+_VECTOR = (
+    f"setweight(to_tsvector('{CONFIGURATION}', {{title}}), 'A') || "
+    f"setweight(to_tsvector('{CONFIGURATION}', {{body}}), 'D')"
+)
+
+
+def _conditions(request: SearchRequest, values: list[Any]) -> str:
+    """SQL conditions on ``d`` for visibility and filters; appends their parameters."""
+
+    def parameter(value: Any) -> str:
+        values.append(value)
+        return f"${len(values)}"
+
+    filters = request.filters
+    clauses = [f"d.type = ANY({parameter(list(filters.types))})"]
+    if not request.include_unpublished:
+        statuses = ", ".join(f"'{status}'" for status in PUBLIC_STATUSES)
+        clauses.append(
+            f"(d.status IS NULL OR (d.status IN ({statuses}) "
+            f"AND d.published_at <= {parameter(request.now)}))"
+        )
+    if filters.language is not None:
+        clauses.append(f"d.language = {parameter(filters.language)}")
+    if filters.published_after is not None:
+        clauses.append(f"d.published_at >= {parameter(filters.published_after)}")
+    if filters.theme is not None:
+        clauses.append(
+            "d.type = 'Post' AND d.object_id IN (SELECT pt.post_id FROM hub_post_theme pt "
+            f"JOIN hub_theme t ON t.id = pt.theme_id WHERE t.slug = {parameter(filters.theme)})"
+        )
+    if filters.section is not None:
+        slug = parameter(filters.section)
+        clauses.append(
+            "((d.type = 'Post' AND d.object_id IN (SELECT ps.post_id FROM hub_post_section ps "
+            f"JOIN hub_section s ON s.id = ps.section_id WHERE s.slug = {slug})) OR "
+            "(d.type = 'Person' AND d.object_id IN (SELECT p.id FROM hub_person p "
+            f"JOIN hub_section s ON s.id = p.section_id WHERE s.slug = {slug})))"
+        )
+    return " AND ".join(clauses)
+
+
+class PostgresBackend:
+    def __init__(self, client: BaseDBAsyncClient | None = None) -> None:
+        self.client = client
+
+    def _connection(self) -> BaseDBAsyncClient:
+        return self.client or connections.get("default")
+
+    async def create_schema(self) -> None:
+        connection = self._connection()
+        for statement in [*_SETUP, *_tables()]:
+            await connection.execute_script(statement)
+
+    async def known_words(self, words: Sequence[str]) -> set[str]:
+        if not words:
+            return set()
+        rows = await self._connection().execute_query_dict(
+            "SELECT word FROM search_vocabulary WHERE word = ANY($1)", [list(words)]
+        )
+        return {row["word"] for row in rows}
+
+    async def spellings(self, word: str) -> list[str]:
+        # The trigram index finds the nearest words by similarity (a KNN scan of the GiST
+        # index); the exact one-edit check is done here, as pg_trgm knows no edit distance.
+        rows = await self._connection().execute_query_dict(
+            "SELECT word FROM search_vocabulary "
+            "WHERE length(word) BETWEEN $2 AND $3 ORDER BY word <-> $1 LIMIT $4",
+            [word, len(word) - 1, len(word) + 1, SPELLING_CANDIDATES],
+        )
+        return [row["word"] for row in rows if within_one_edit(word, row["word"])]
+
+    async def page(self, request: SearchRequest, limit: int, offset: int) -> list[Hit]:
+        values: list[Any] = [tsquery_text(request.query)]
+        where = _conditions(request, values)
+        options = (
+            f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=12, "
+            "MaxFragments=2, FragmentDelimiter=…"
+        )
+        values.extend([limit, offset, options])
+        count = len(values)
+        sql = f"""
+            WITH search AS (SELECT to_tsquery('{CONFIGURATION}', $1) AS query),
+            ranked AS (
+                SELECT d.id, d.type, d.object_id, d.title, d.body,
+                       ts_rank(d.document, search.query) AS score
+                FROM search_document d, search
+                WHERE d.document @@ search.query AND {where}
+                ORDER BY score DESC, d.id LIMIT ${count - 2} OFFSET ${count - 1}
+            )
+            SELECT ranked.type, ranked.object_id, ranked.score,
+                   ts_headline('{CONFIGURATION}', ranked.title, search.query,
+                               'HighlightAll=true, ' || 'StartSel=' || chr(2)
+                               || ', StopSel=' || chr(3)) AS title,
+                   ts_headline('{CONFIGURATION}', ranked.body, search.query, ${count}) AS snippet
+            FROM ranked, search ORDER BY ranked.score DESC, ranked.id
+        """
+        rows = await self._connection().execute_query_dict(sql, values)
+        return [
+            Hit(
+                row["type"],
+                row["object_id"],
+                float(row["score"]),
+                to_html(row["title"]),
+                to_html(row["snippet"]),
+            )
+            for row in rows
+        ]
+
+    async def count(self, request: SearchRequest) -> int:
+        values: list[Any] = [tsquery_text(request.query)]
+        where = _conditions(request, values)
+        rows = await self._connection().execute_query_dict(
+            f"SELECT count(*) AS n FROM search_document d "
+            f"WHERE d.document @@ to_tsquery('{CONFIGURATION}', $1) AND {where}",
+            values,
+        )
+        return int(rows[0]["n"])
+
+    async def facets(self, request: SearchRequest) -> FacetCounts:
+        values: list[Any] = [tsquery_text(request.query)]
+        where = _conditions(request, values)
+        sql = f"""
+            WITH hits AS MATERIALIZED (
+                SELECT d.type, d.object_id FROM search_document d
+                WHERE d.document @@ to_tsquery('{CONFIGURATION}', $1) AND {where}
+            )
+            SELECT 'type' AS facet, type AS value, type AS label, count(*) AS n
+            FROM hits GROUP BY type
+            UNION ALL
+            SELECT 'theme', t.slug, t.name, count(*) FROM hits
+            JOIN hub_post_theme pt ON pt.post_id = hits.object_id AND hits.type = 'Post'
+            JOIN hub_theme t ON t.id = pt.theme_id GROUP BY t.id
+            UNION ALL
+            SELECT 'section', s.slug, s.name, count(*) FROM (
+                SELECT ps.section_id FROM hits
+                JOIN hub_post_section ps ON ps.post_id = hits.object_id AND hits.type = 'Post'
+                UNION ALL
+                SELECT p.section_id FROM hits
+                JOIN hub_person p ON p.id = hits.object_id AND hits.type = 'Person'
+            ) linked JOIN hub_section s ON s.id = linked.section_id GROUP BY s.id
+        """
+        rows = await self._connection().execute_query_dict(sql, values)
+        counts = FacetCounts()
+        by_facet = {"type": counts.types, "theme": counts.themes, "section": counts.sections}
+        for row in rows:
+            by_facet[row["facet"]].append((row["value"], row["label"], int(row["n"])))
+        for found in by_facet.values():
+            found.sort(key=lambda item: (-item[2], item[1]))
+        return counts
+
+    async def suggest(self, request: SearchRequest, limit: int) -> list[Hit]:
+        values: list[Any] = [tsquery_text(request.query)]
+        where = _conditions(request, values)
+        values.append(limit)
+        sql = f"""
+            WITH search AS (SELECT to_tsquery('{CONFIGURATION}', $1) AS query)
+            SELECT d.type, d.object_id, ts_rank(d.document, search.query) AS score,
+                   ts_headline('{CONFIGURATION}', d.title, search.query,
+                               'HighlightAll=true, StartSel=' || chr(2) || ', StopSel=' || chr(3))
+                       AS title
+            FROM search_document d, search
+            WHERE to_tsvector('{CONFIGURATION}', d.title) @@ search.query
+              AND d.document @@ search.query AND {where}
+            ORDER BY score DESC, d.id LIMIT ${len(values)}
+        """
+        rows = await self._connection().execute_query_dict(sql, values)
+        return [
+            Hit(row["type"], row["object_id"], float(row["score"]), to_html(row["title"]), "")
+            for row in rows
+        ]
+
+    async def upsert(self, type_name: str, documents: Sequence[SearchDocument]) -> None:
+        if not documents:
+            return
+        async with in_transaction() as connection:
+            await _insert(connection, "", type_name, documents, upsert=True)
+
+    async def delete(self, type_name: str, pks: Sequence[int]) -> None:
+        if pks:
+            await self._connection().execute_query(
+                "DELETE FROM search_document WHERE type = $1 AND object_id = ANY($2)",
+                [type_name, list(pks)],
+            )
+
+    @asynccontextmanager
+    async def rebuild(self) -> AsyncIterator[_AsideWriter]:
+        connection = self._connection()
+        for statement in [
+            "DROP TABLE IF EXISTS search_document_next",
+            "DROP TABLE IF EXISTS search_vocabulary_next",
+            *_SETUP,
+            *_tables("_next"),
+        ]:
+            await connection.execute_script(statement)
+        yield _AsideWriter()
+        async with in_transaction() as swap:
+            for table in ("search_document", "search_vocabulary"):
+                await swap.execute_script(f"DROP TABLE IF EXISTS {table}")
+                await swap.execute_script(f"ALTER TABLE {table}_next RENAME TO {table}")
+            # Give the new table's indexes and sequence the names of the ones just dropped,
+            # so the next build aside can use the ``_next`` names again.
+            for kind, name in _RENAMED_AFTER_SWAP:
+                old_name = name.replace("search_document", "search_document_next").replace(
+                    "search_vocabulary", "search_vocabulary_next"
+                )
+                await swap.execute_script(f"ALTER {kind} {old_name} RENAME TO {name}")
+
+    async def promote_due(self, now: datetime) -> None:
+        # Visibility is checked on every row at query time here: nothing to promote.
+        return None
+
+
+async def _insert(
+    connection: BaseDBAsyncClient,
+    suffix: str,
+    type_name: str,
+    documents: Sequence[SearchDocument],
+    upsert: bool,
+) -> None:
+    conflict = (
+        "ON CONFLICT (type, object_id) DO UPDATE SET language = excluded.language, "
+        "status = excluded.status, published_at = excluded.published_at, "
+        "title = excluded.title, body = excluded.body, document = excluded.document"
+        if upsert
+        else ""
+    )
+    vector = _VECTOR.format(title="r.title", body="r.body")
+    await connection.execute_query(
+        f"""
+        WITH written AS (
+            INSERT INTO search_document{suffix}
+                (type, object_id, language, status, published_at, title, body, document)
+            SELECT $1, r.pk, r.language, r.status, r.published_at, r.title, r.body, {vector}
+            FROM unnest($2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::text[],
+                        $7::text[]) AS r(pk, language, status, published_at, title, body)
+            {conflict}
+            RETURNING document
+        )
+        INSERT INTO search_vocabulary{suffix} (word)
+        SELECT DISTINCT unnest(tsvector_to_array(document)) FROM written
+        ON CONFLICT DO NOTHING
+        """,
+        [
+            type_name,
+            [document.pk for document in documents],
+            [document.language for document in documents],
+            [document.status for document in documents],
+            [document.published_at for document in documents],
+            [document.title for document in documents],
+            [document.body for document in documents],
+        ],
+    )
+
+
+class _AsideWriter:
+    async def write(self, type_name: str, documents: Sequence[SearchDocument]) -> None:
+        if documents:
+            async with in_transaction() as connection:
+                await _insert(connection, "_next", type_name, documents, upsert=False)

@@ -1,0 +1,442 @@
+"""SQLite FTS5: bm25 ranking, ``unicode61 remove_diacritics 2`` folding, prefix indexes.
+
+Tables (the plugin's own): ``search_document`` (one row per indexed object, its id is the FTS
+rowid), ``search_fts`` (title, body, state) and ``search_vocabulary`` (every indexed word, for
+typo tolerance; fts5vocab answers word lookups by scanning, a B-tree answers them at once).
+
+Visibility is decided at query time with the rule of ``hub.content.visibility``, cheaply: a
+document that was not public when indexed carries the word ``pending`` in its ``state``
+column, so anonymous searches add ``NOT state:pending`` to the full-text query (a merge of two
+posting lists) instead of checking every match's row. Publication is monotonic in time, so the
+only pending documents that become public without an event are scheduled ones whose time came:
+``promote_due`` (run before each search, one indexed lookup) clears their mark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from hub_search.backends.base import (
+    MARK_END,
+    MARK_START,
+    PUBLIC_STATUSES,
+    FacetCounts,
+    Hit,
+    SearchRequest,
+    to_html,
+)
+from hub_search.documents import SearchDocument
+from hub_search.query import SearchQuery, Term
+from hub_search.text import tokens
+from hub_search.typos import one_edit_variants
+
+TITLE_WEIGHT = 10.0
+BODY_WEIGHT = 1.0
+SNIPPET_TOKENS = 16
+
+
+def _tables(suffix: str = "") -> list[str]:
+    return [
+        f"""CREATE TABLE IF NOT EXISTS search_document{suffix} (
+            id INTEGER PRIMARY KEY,
+            type TEXT NOT NULL,
+            object_id INTEGER NOT NULL,
+            language TEXT,
+            status TEXT,
+            published_at TEXT,
+            pending INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (type, object_id)
+        )""",
+        f"""CREATE VIRTUAL TABLE IF NOT EXISTS search_fts{suffix} USING fts5(
+            title, body, state,
+            tokenize = 'unicode61 remove_diacritics 2',
+            prefix = '2 3'
+        )""",
+        f"""CREATE TABLE IF NOT EXISTS search_vocabulary{suffix} (
+            word TEXT PRIMARY KEY
+        ) WITHOUT ROWID""",
+    ]
+
+
+# Named without the build suffix, created after the swap (index names are global in SQLite).
+_INDEXES = [
+    "CREATE INDEX IF NOT EXISTS search_document_pending "
+    "ON search_document (published_at) WHERE pending = 1",
+]
+
+
+def timestamp(moment: datetime | None) -> str | None:
+    """A UTC time as text that sorts like the time itself."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def is_pending(document: SearchDocument, now: datetime) -> bool:
+    if document.status is None:
+        return False
+    return not (
+        document.status in PUBLIC_STATUSES
+        and document.published_at is not None
+        and document.published_at <= now
+    )
+
+
+def _phrase(words: Sequence[str]) -> str:
+    return '"' + " ".join(word.replace('"', '""') for word in words) + '"'
+
+
+def _term(term: Term) -> str:
+    text = _phrase(term.words) + ("*" if term.prefix else "")
+    if term.alternatives:
+        options = [text, *(_phrase([word]) for word in term.alternatives)]
+        return "(" + " OR ".join(options) + ")"
+    return text
+
+
+#: The word marking documents that were not public when indexed. It is not restricted to the
+#: state column by a column filter, because column filters double the cost of common words;
+#: typing it can only ever find documents the asker may see anyway.
+PENDING_MARK = "hubsearchpending"
+
+
+def match_expression(query: SearchQuery, include_unpublished: bool, columns: str = "") -> str:
+    """The FTS5 query: every word quoted, so no user input is FTS5 syntax.
+
+    ``columns`` restricts the words to some columns (``"title"`` for suggestions).
+    """
+    expression = " AND ".join(_term(term) for term in query.required)
+    for term in query.excluded:
+        expression += f" NOT {_term(term)}"
+    if columns:
+        expression = f"{{{columns}}} : ({expression})"
+    if not include_unpublished:
+        expression = f"({expression}) NOT {PENDING_MARK}"
+    return expression
+
+
+def _filters(request: SearchRequest) -> tuple[str, list[Any]]:
+    """SQL conditions on ``d`` (search_document) for the request's filters."""
+    filters = request.filters
+    clauses: list[str] = [f"d.type IN ({', '.join('?' for _ in filters.types)})"]
+    values: list[Any] = list(filters.types)
+    if filters.language is not None:
+        clauses.append("d.language = ?")
+        values.append(filters.language)
+    if filters.published_after is not None:
+        clauses.append("d.published_at >= ?")
+        values.append(timestamp(filters.published_after))
+    if filters.theme is not None:
+        clauses.append(
+            "d.type = 'Post' AND d.object_id IN (SELECT pt.post_id FROM hub_post_theme pt "
+            "JOIN hub_theme t ON t.id = pt.theme_id WHERE t.slug = ?)"
+        )
+        values.append(filters.theme)
+    if filters.section is not None:
+        clauses.append(
+            "((d.type = 'Post' AND d.object_id IN (SELECT ps.post_id FROM hub_post_section ps "
+            "JOIN hub_section s ON s.id = ps.section_id WHERE s.slug = ?)) OR "
+            "(d.type = 'Person' AND d.object_id IN (SELECT p.id FROM hub_person p "
+            "JOIN hub_section s ON s.id = p.section_id WHERE s.slug = ?)))"
+        )
+        values.extend([filters.section, filters.section])
+    return " AND ".join(clauses), values
+
+
+class SQLiteBackend:
+    def __init__(self, client: BaseDBAsyncClient | None = None) -> None:
+        self.client = client
+
+    def _connection(self) -> BaseDBAsyncClient:
+        return self.client or connections.get("default")
+
+    async def create_schema(self) -> None:
+        connection = self._connection()
+        for statement in [*_tables(), *_INDEXES]:
+            await connection.execute_query(statement)
+
+    async def known_words(self, words: Sequence[str]) -> set[str]:
+        if not words:
+            return set()
+        rows = await self._connection().execute_query_dict(
+            f"SELECT word FROM search_vocabulary WHERE word IN ({', '.join('?' for _ in words)})",
+            list(words),
+        )
+        return {row["word"] for row in rows}
+
+    async def spellings(self, word: str) -> list[str]:
+        return sorted(await self.known_words(sorted(one_edit_variants(word))))
+
+    def _window_sql(
+        self, request: SearchRequest, match: str, ranked: bool
+    ) -> tuple[str, list[Any]]:
+        """The matching rows: the ``rank_window`` most recently indexed, or all if fewer.
+
+        Relevance is computed over this window only, which bounds the work of a query that
+        matches most of the index (see README: "Relevance, and how it is bounded"). Without
+        filters the document table is joined only for the rows of the window.
+        """
+        where, values = _filters(request)
+        score = f"bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}, 0.0)" if ranked else "0.0"
+        if request.filters.beyond_types or not request.filters.every_type:
+            newest = f"""SELECT f.rowid AS id FROM search_fts f
+                JOIN search_document d ON d.id = f.rowid
+                WHERE search_fts MATCH ? AND {where}
+                ORDER BY f.rowid DESC LIMIT 1 OFFSET ?"""
+            newest_values = [match, *values, request.rank_window - 1]
+        else:
+            newest = """SELECT rowid AS id FROM search_fts WHERE search_fts MATCH ?
+                ORDER BY rowid DESC LIMIT 1 OFFSET ?"""
+            newest_values = [match, request.rank_window - 1]
+        sql = f"""
+            WITH newest AS ({newest})
+            SELECT f.rowid AS id, d.type, d.object_id, {score} AS score
+            FROM search_fts f JOIN search_document d ON d.id = f.rowid
+            WHERE search_fts MATCH ?
+              AND f.rowid >= coalesce((SELECT id FROM newest), 0) AND {where}
+        """
+        return sql, [*newest_values, match, *values]
+
+    async def page(self, request: SearchRequest, limit: int, offset: int) -> list[Hit]:
+        match = match_expression(request.query, request.include_unpublished)
+        window, values = self._window_sql(request, match, ranked=True)
+        sql = f"""
+            WITH ranked AS MATERIALIZED (
+                {window} ORDER BY score, id LIMIT ? OFFSET ?
+            )
+            SELECT ranked.id, ranked.type, ranked.object_id, ranked.score,
+                   highlight(search_fts, 0, ?, ?) AS title,
+                   snippet(search_fts, 1, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet
+            FROM ranked JOIN search_fts ON search_fts.rowid = ranked.id
+            WHERE search_fts MATCH ?
+            ORDER BY ranked.score, ranked.id
+        """
+        marks = [MARK_START, MARK_END]
+        rows = await self._connection().execute_query_dict(
+            sql, [*values, limit, offset, *marks, *marks, match]
+        )
+        return [
+            Hit(
+                row["type"],
+                row["object_id"],
+                -float(row["score"]),
+                to_html(row["title"]),
+                to_html(row["snippet"]),
+            )
+            for row in rows
+        ]
+
+    async def count(self, request: SearchRequest) -> int:
+        match = match_expression(request.query, request.include_unpublished)
+        where, values = _filters(request)
+        if request.filters.beyond_types or not request.filters.every_type:
+            sql = (
+                "SELECT count(*) AS n FROM search_fts f JOIN search_document d "
+                f"ON d.id = f.rowid WHERE search_fts MATCH ? AND {where}"
+            )
+        else:
+            sql, values = "SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH ?", []
+        rows = await self._connection().execute_query_dict(sql, [match, *values])
+        return int(rows[0]["n"])
+
+    async def facets(self, request: SearchRequest) -> FacetCounts:
+        match = match_expression(request.query, request.include_unpublished)
+        window, values = self._window_sql(request, match, ranked=False)
+        sql = f"""
+            WITH hits AS MATERIALIZED ({window})
+            SELECT 'type' AS facet, type AS value, type AS label, count(*) AS n, 0 AS total
+            FROM hits GROUP BY type
+            UNION ALL
+            SELECT 'theme', t.slug, t.name, count(*), 0 FROM hits
+            JOIN hub_post_theme pt ON pt.post_id = hits.object_id AND hits.type = 'Post'
+            JOIN hub_theme t ON t.id = pt.theme_id GROUP BY t.id
+            UNION ALL
+            SELECT 'section', s.slug, s.name, count(*), 0 FROM (
+                SELECT ps.section_id FROM hits
+                JOIN hub_post_section ps ON ps.post_id = hits.object_id AND hits.type = 'Post'
+                UNION ALL
+                SELECT p.section_id FROM hits
+                JOIN hub_person p ON p.id = hits.object_id AND hits.type = 'Person'
+            ) linked JOIN hub_section s ON s.id = linked.section_id GROUP BY s.id
+            UNION ALL
+            SELECT 'window', '', '', count(*), 0 FROM hits
+        """
+        rows = await self._connection().execute_query_dict(sql, values)
+        return _facet_counts(rows, request.rank_window)
+
+    async def suggest(self, request: SearchRequest, limit: int) -> list[Hit]:
+        match = match_expression(request.query, request.include_unpublished, "title")
+        where, values = _filters(request)
+        sql = f"""
+            SELECT d.type, d.object_id, bm25(search_fts, 1.0, 0.0, 0.0) AS score,
+                   highlight(search_fts, 0, ?, ?) AS title
+            FROM search_fts f JOIN search_document d ON d.id = f.rowid
+            WHERE search_fts MATCH ? AND {where}
+            ORDER BY score, f.rowid DESC LIMIT ?
+        """
+        rows = await self._connection().execute_query_dict(
+            sql, [MARK_START, MARK_END, match, *values, limit]
+        )
+        return [
+            Hit(row["type"], row["object_id"], -float(row["score"]), to_html(row["title"]), "")
+            for row in rows
+        ]
+
+    async def upsert(self, type_name: str, documents: Sequence[SearchDocument]) -> None:
+        if not documents:
+            return
+        now = datetime.now(UTC)
+        async with in_transaction() as connection:
+            for document in documents:
+                rows = await connection.execute_query_dict(
+                    "INSERT INTO search_document "
+                    "(type, object_id, language, status, published_at, pending) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (type, object_id) DO UPDATE SET "
+                    "language = excluded.language, status = excluded.status, "
+                    "published_at = excluded.published_at, pending = excluded.pending "
+                    "RETURNING id",
+                    [
+                        type_name,
+                        document.pk,
+                        document.language,
+                        document.status,
+                        timestamp(document.published_at),
+                        int(is_pending(document, now)),
+                    ],
+                )
+                row_id = rows[0]["id"]
+                await connection.execute_query("DELETE FROM search_fts WHERE rowid = ?", [row_id])
+                await connection.execute_query(
+                    "INSERT INTO search_fts (rowid, title, body, state) VALUES (?, ?, ?, ?)",
+                    [row_id, document.title, document.body, _state(document, now)],
+                )
+            await _add_words(connection, "", documents)
+
+    async def delete(self, type_name: str, pks: Sequence[int]) -> None:
+        if not pks:
+            return
+        placeholders = ", ".join("?" for _ in pks)
+        async with in_transaction() as connection:
+            selected = (
+                f"SELECT id FROM search_document WHERE type = ? AND object_id IN ({placeholders})"
+            )
+            await connection.execute_query(
+                f"DELETE FROM search_fts WHERE rowid IN ({selected})", [type_name, *pks]
+            )
+            await connection.execute_query(
+                f"DELETE FROM search_document WHERE type = ? AND object_id IN ({placeholders})",
+                [type_name, *pks],
+            )
+
+    @asynccontextmanager
+    async def rebuild(self) -> AsyncIterator[_AsideWriter]:
+        connection = self._connection()
+        for table in ("search_fts_next", "search_document_next", "search_vocabulary_next"):
+            await connection.execute_query(f"DROP TABLE IF EXISTS {table}")
+        for statement in _tables("_next"):
+            await connection.execute_query(statement)
+        writer = _AsideWriter(connection)
+        yield writer
+        async with in_transaction() as swap:
+            for table in ("search_fts", "search_document", "search_vocabulary"):
+                await swap.execute_query(f"DROP TABLE IF EXISTS {table}")
+                await swap.execute_query(f"ALTER TABLE {table}_next RENAME TO {table}")
+            for statement in _INDEXES:
+                await swap.execute_query(statement)
+
+    async def promote_due(self, now: datetime) -> None:
+        connection = self._connection()
+        due = await connection.execute_query_dict(
+            "SELECT id FROM search_document WHERE pending = 1 AND published_at <= ? "
+            f"AND status IN ({', '.join(repr(status) for status in PUBLIC_STATUSES)})",
+            [timestamp(now)],
+        )
+        if not due:
+            return
+        ids = [row["id"] for row in due]
+        placeholders = ", ".join("?" for _ in ids)
+        async with in_transaction() as promote:
+            await promote.execute_query(
+                f"UPDATE search_fts SET state = '' WHERE rowid IN ({placeholders})", ids
+            )
+            await promote.execute_query(
+                f"UPDATE search_document SET pending = 0 WHERE id IN ({placeholders})", ids
+            )
+
+
+def _state(document: SearchDocument, now: datetime) -> str:
+    return PENDING_MARK if is_pending(document, now) else ""
+
+
+async def _add_words(
+    connection: BaseDBAsyncClient, suffix: str, documents: Sequence[SearchDocument]
+) -> None:
+    words = {word for document in documents for word in tokens(f"{document.title} {document.body}")}
+    if words:
+        await connection.execute_many(
+            f"INSERT OR IGNORE INTO search_vocabulary{suffix} (word) VALUES (?)",
+            [[word] for word in words],
+        )
+
+
+def _facet_counts(rows: Sequence[dict[str, Any]], rank_window: int) -> FacetCounts:
+    counts = FacetCounts()
+    by_facet = {"type": counts.types, "theme": counts.themes, "section": counts.sections}
+    for row in rows:
+        if row["facet"] == "window":
+            counts.exhaustive = int(row["n"]) < rank_window
+        else:
+            by_facet[row["facet"]].append((row["value"], row["label"], int(row["n"])))
+    for values in by_facet.values():
+        values.sort(key=lambda item: (-item[2], item[1]))
+    return counts
+
+
+class _AsideWriter:
+    """Writes documents into the ``_next`` tables while the live index keeps answering."""
+
+    def __init__(self, connection: BaseDBAsyncClient) -> None:
+        self.connection = connection
+        self.now = datetime.now(UTC)
+        self.next_id = 1
+
+    async def write(self, type_name: str, documents: Sequence[SearchDocument]) -> None:
+        if not documents:
+            return
+        rows, texts = [], []
+        for document in documents:
+            pending = is_pending(document, self.now)
+            rows.append(
+                [
+                    self.next_id,
+                    type_name,
+                    document.pk,
+                    document.language,
+                    document.status,
+                    timestamp(document.published_at),
+                    int(pending),
+                ]
+            )
+            texts.append(
+                [self.next_id, document.title, document.body, PENDING_MARK if pending else ""]
+            )
+            self.next_id += 1
+        async with in_transaction() as connection:
+            await connection.execute_many(
+                "INSERT INTO search_document_next "
+                "(id, type, object_id, language, status, published_at, pending) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            await connection.execute_many(
+                "INSERT INTO search_fts_next (rowid, title, body, state) VALUES (?, ?, ?, ?)",
+                texts,
+            )
+            await _add_words(connection, "_next", documents)

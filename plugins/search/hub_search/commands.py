@@ -1,0 +1,60 @@
+"""``hub search reindex``: rebuild the index aside and swap it in, with a progress bar."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
+
+from hub import Settings, open_database
+from hub_search.indexer import reindex
+
+if TYPE_CHECKING:
+    from hub_search.engine import SearchEngine
+
+err_console = Console(stderr=True)
+
+
+class RichReindexProgress:
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: TaskID | None = None
+
+    def start(self, type_name: str, total: int) -> None:
+        self.task = self.progress.add_task(f"indexing {type_name}", total=total)
+
+    def advance(self, amount: int) -> None:
+        if self.task is not None:
+            self.progress.advance(self.task, amount)
+
+
+def register(cli: typer.Typer, engine: SearchEngine) -> None:
+    search_cli = typer.Typer(help="Full-text search.", no_args_is_help=True)
+
+    @search_cli.command("reindex")
+    def reindex_command() -> None:
+        """Rebuild the search index aside, then swap it in: search stays online throughout."""
+        pm = engine.plugin_manager
+        declared = [setting for group in pm.hook.register_settings() for setting in group]
+        settings = Settings.from_env().with_plugin_settings(declared)
+
+        async def run() -> dict[str, int]:
+            async with open_database(pm, settings):
+                columns = (
+                    "{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
+                )  # fmt: skip
+                with Progress(*columns, console=err_console) as progress:
+                    return await reindex(engine.searchables(), RichReindexProgress(progress))
+
+        started = time.perf_counter()
+        indexed = asyncio.run(run())
+        summary = ", ".join(f"{count} {name}" for name, count in indexed.items())
+        err_console.print(
+            f"Indexed {summary} in {time.perf_counter() - started:.1f}s.", highlight=False
+        )
+
+    cli.add_typer(search_cli, name="search")

@@ -1,0 +1,103 @@
+"""Everything the search plugin adds, bound to one plugin manager (see ``plugin.py``)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from hub import ContentEvent, Info, ModelApp, Setting, Settings, hookimpl
+from hub_search import settings as search_settings
+from hub_search.core_types import CORE_SEARCHABLES, EVENT_SEARCHABLE, EVENTS_PLUGIN_MODULE
+from hub_search.documents import Searchable
+from hub_search.graphql_types import SearchFilter, build_search_query
+from hub_search.indexer import apply_event
+from hub_search.resolvers import run_search, run_suggest
+
+if TYPE_CHECKING:
+    import typer
+    from starlette.applications import Starlette
+
+ENGINE_NAME = "search.engine"
+logger = logging.getLogger("hub_search")
+
+
+class SearchEngine:
+    def __init__(self, plugin_manager: pluggy.PluginManager) -> None:
+        self.plugin_manager = plugin_manager
+
+    def searchables(self) -> dict[str, Searchable]:
+        """Every searchable type by GraphQL name, core first; a name declared twice is an error."""
+        found: dict[str, Searchable] = {}
+        for declared in self.plugin_manager.hook.register_searchable_types():
+            for searchable in declared or ():
+                if searchable.type_name in found:
+                    raise ValueError(
+                        f"the type {searchable.type_name!r} is declared searchable twice"
+                    )
+                found[searchable.type_name] = searchable
+        return found
+
+    @hookimpl(tryfirst=True)
+    def register_searchable_types(self) -> Sequence[Searchable]:
+        modules = {getattr(plugin, "__name__", "") for plugin in self.plugin_manager.get_plugins()}
+        extra = [EVENT_SEARCHABLE] if EVENTS_PLUGIN_MODULE in modules else []
+        return [*CORE_SEARCHABLES, *extra]
+
+    @hookimpl
+    def register_settings(self) -> Sequence[Setting[Any]]:
+        return search_settings.DECLARED
+
+    @hookimpl
+    def register_models(self) -> Sequence[ModelApp]:
+        return [ModelApp(label="search", modules=("hub_search.models",))]
+
+    @hookimpl
+    def register_queries(self, settings: Settings) -> Sequence[type]:
+        searchables = self.searchables()
+
+        async def search(
+            edge_type: Any,
+            connection_type: Any,
+            info: Info,
+            query: str,
+            types: list[str] | None,
+            search_filter: SearchFilter | None,
+            first: int | None,
+            after: str | None,
+        ) -> Any:
+            return await run_search(
+                searchables, edge_type, connection_type, info, query, types, search_filter,
+                first, after,
+            )  # fmt: skip
+
+        async def suggest(
+            suggestion_type: Any,
+            info: Info,
+            prefix: str,
+            first: int | None,
+            types: list[str] | None,
+        ) -> Any:
+            return await run_suggest(searchables, suggestion_type, info, prefix, first, types)
+
+        return [build_search_query(list(searchables), search, suggest)]
+
+    @hookimpl
+    async def content_event(self, event: ContentEvent) -> None:
+        await apply_event(self.searchables(), event)
+
+    @hookimpl
+    async def startup(self, app: Starlette, settings: Settings) -> None:
+        from hub_search.status import index_status
+
+        problem = await index_status()
+        if problem:
+            logger.warning("search: %s", problem)
+
+    @hookimpl
+    def register_commands(self, cli: typer.Typer) -> None:
+        from hub_search.commands import register
+
+        register(cli, self)

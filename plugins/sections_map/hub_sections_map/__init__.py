@@ -1,0 +1,1 @@
+"""The sections map plugin: where the organisation's sections are, on a map partners can embed."""

@@ -1,0 +1,54 @@
+"""The sections map's hook implementations: everything it adds to the hub."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from starlette.routing import BaseRoute
+
+from hub import ContentEvent, EventKind, LoaderFactory, ModelApp, Setting, Settings, hookimpl
+from hub_sections_map import loaders, placement, queries, routes, settings, types
+
+
+@hookimpl
+def register_settings() -> Sequence[Setting[Any]]:
+    return settings.DECLARED
+
+
+@hookimpl
+def register_models() -> Sequence[ModelApp]:
+    return [ModelApp(label="sections_map", modules=("hub_sections_map.models",))]
+
+
+@hookimpl
+def register_type_extensions() -> Mapping[str, Sequence[type]]:
+    return {"Section": [types.SectionMapFields]}
+
+
+@hookimpl
+def register_queries() -> Sequence[type]:
+    return [queries.SectionsMapQueries]
+
+
+@hookimpl
+def register_dataloaders() -> Mapping[str, LoaderFactory]:
+    return loaders.dataloaders()
+
+
+@hookimpl
+def register_routes(settings: Settings) -> Sequence[BaseRoute]:
+    return routes.map_routes(settings)
+
+
+@hookimpl
+async def content_event(event: ContentEvent) -> None:
+    # A new section appears at its country's capital until someone places it more precisely.
+    if event.kind is EventKind.SECTION_CHANGED:
+        await placement.place_unplaced_sections([event.pk])
+
+
+@hookimpl
+async def load_demo_content() -> None:
+    # The seed's sections are national sections: each goes at its country's capital.
+    await placement.place_unplaced_sections()

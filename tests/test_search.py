@@ -1,0 +1,454 @@
+"""Search, as a visitor and a frontend developer see it, on SQLite FTS5 and on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import hub_search.plugin
+import pytest
+from hub_search.backends import current_backend
+from hub_search.backends.base import SearchFilters, SearchRequest
+from hub_search.engine import ENGINE_NAME, SearchEngine
+from hub_search.indexer import reindex
+from hub_search.query import parse_query
+from hub_search.status import index_status
+from starlette.applications import Starlette
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+from hub.content.models import Post
+from hub.content.transfer import import_content
+from hub.database import apply_migrations, open_database
+from hub.events import ContentEvent, EventKind, dispatch_content_events
+from hub.plugins import get_plugin_manager
+from hub.settings import Settings
+from tests.conftest import GraphQLClient, SQLCounter
+from tests.plugin_helpers import make_plugin
+
+LONG_AGO = "2020-03-01T10:00:00+00:00"
+
+
+class ReadsDrafts:
+    def has_scope(self, scope: str) -> bool:
+        return scope == "content:read-drafts"
+
+
+def editor_from_header(request: Any) -> Callable[[], Any] | None:
+    if request.headers.get("x-test-actor") != "editor":
+        return None
+
+    async def actor() -> ReadsDrafts:
+        return ReadsDrafts()
+
+    return actor
+
+
+@pytest.fixture
+def extra_plugins() -> list[object]:
+    return [hub_search.plugin, make_plugin("test-auth", actor_from_request=editor_from_header)]
+
+
+@pytest.fixture
+async def hub(app: Starlette) -> Starlette:
+    """The app with the search tables (tests build tables from models, not migrations)."""
+    await current_backend().create_schema()
+    return app
+
+
+def post(slug: str, title: str, body: str = "", **fields: Any) -> dict[str, Any]:
+    return {
+        "slug": slug,
+        "title": title,
+        "body": f"<p>{body}</p>",
+        "status": "published",
+        "published_at": LONG_AGO,
+        **fields,
+    }
+
+
+CONTENT: dict[str, Any] = {
+    "sections": [
+        {"slug": "wilpf-germany", "name": "WILPF Germany", "country_code": "DE",
+         "description": "The German section works for disarmament."},
+        {"slug": "wilpf-spain", "name": "WILPF Spain", "country_code": "ES"},
+    ],
+    "people": [
+        {"slug": "heidi-burgisser", "name": "Heidi Bürgisser", "role": "President",
+         "bio": "Peace activist from Zurich.", "section": "wilpf-germany"},
+        {"slug": "ana-lopez", "name": "Ana López", "role": "Board member",
+         "section": "wilpf-spain"},
+    ],
+    "themes": [
+        {"slug": "disarmament", "name": "Disarmament"},
+        {"slug": "climate", "name": "Climate"},
+    ],
+    "posts": [
+        post("nuclear-ban", "The nuclear weapons ban treaty",
+             "Women campaigned for the treaty on the prohibition of nuclear weapons.",
+             themes=["disarmament"], sections=["wilpf-germany"], authors=["heidi-burgisser"]),
+        post("arms-trade", "Stop the arms trade",
+             "The arms trade fuels war. Women in Spain protest against weapons exports.",
+             themes=["disarmament"], sections=["wilpf-spain"], language="es"),
+        post("climate-justice", "Climate justice is peace",
+             "Militarism harms the climate; women lead the response.",
+             themes=["climate"], published_at="2024-05-01T10:00:00+00:00"),
+        post("secret-draft", "Draft about weapons",
+             "Unpublished plans about weapons.", status="draft", published_at=""),
+        post("future-post", "Scheduled weapons statement", "Coming later.",
+             status="scheduled", published_at="2099-01-01T00:00:00+00:00"),
+    ],
+}  # fmt: skip
+
+
+@pytest.fixture
+async def content(hub: Starlette) -> Starlette:
+    await import_content(hub.state.hub.plugin_manager, CONTENT)
+    return hub
+
+
+SEARCH = """
+query Search($q: String!, $types: [String!], $filter: SearchFilter, $first: Int, $after: String) {
+  search(query: $q, types: $types, filter: $filter, first: $first, after: $after) {
+    totalCount
+    edges {
+      cursor score titleHighlight snippets
+      node {
+        __typename
+        ... on Post { slug }
+        ... on Person { slug }
+        ... on Section { slug }
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+    facets {
+      exhaustive
+      types { value count }
+      themes { value label count }
+      sections { value count }
+    }
+  }
+}
+"""
+
+
+async def search(gql: GraphQLClient, q: str, **variables: Any) -> dict[str, Any]:
+    data = await gql.data(SEARCH, {"q": q, **variables})
+    result: dict[str, Any] = data["search"]
+    return result
+
+
+def slugs(result: dict[str, Any]) -> list[str]:
+    return [edge["node"]["slug"] for edge in result["edges"]]
+
+
+async def test_all_words_must_match_with_scores_and_highlighted_snippets(
+    content: Starlette, gql: GraphQLClient
+) -> None:
+    result = await search(gql, "women weapons")
+    assert sorted(slugs(result)) == ["arms-trade", "nuclear-ban"]
+    assert result["totalCount"] == 2
+    best = result["edges"][0]
+    assert best["score"] > 0
+    assert "<mark>" in best["snippets"][0]
+    nuclear = next(e for e in result["edges"] if e["node"]["slug"] == "nuclear-ban")
+    assert nuclear["titleHighlight"] == "The nuclear <mark>weapons</mark> ban treaty"
+
+
+async def test_a_title_match_ranks_above_a_body_match(
+    content: Starlette, gql: GraphQLClient
+) -> None:
+    result = await search(gql, "climate")
+    assert slugs(result)[0] == "climate-justice"
+
+
+async def test_accents_and_case_are_ignored(content: Starlette, gql: GraphQLClient) -> None:
+    result = await search(gql, "BURGISSER", types=["Person"])
+    assert [(e["node"]["__typename"], e["node"]["slug"]) for e in result["edges"]] == [
+        ("Person", "heidi-burgisser")
+    ]
+    assert result["edges"][0]["titleHighlight"] == "Heidi <mark>Bürgisser</mark>"
+    assert slugs(await search(gql, "lopez")) == ["ana-lopez"]
+
+
+async def test_phrases_keep_word_order_and_minus_excludes(
+    content: Starlette, gql: GraphQLClient
+) -> None:
+    assert slugs(await search(gql, '"arms trade"')) == ["arms-trade"]
+    assert slugs(await search(gql, '"trade arms"')) == []
+    assert sorted(slugs(await search(gql, "women -spain"))) == ["climate-justice", "nuclear-ban"]
+    assert "arms-trade" not in slugs(await search(gql, "weapons -trade"))
+
+
+async def test_words_of_five_letters_or_more_tolerate_one_typo(
+    content: Starlette, gql: GraphQLClient
+) -> None:
+    assert slugs(await search(gql, "nuclaer treaty")) == ["nuclear-ban"]  # swapped letters
+    assert slugs(await search(gql, "nuclear tretay")) == ["nuclear-ban"]
+    assert slugs(await search(gql, "nucler")) == ["nuclear-ban"]  # a letter missing
+    # Four letters are too short to guess: "wat" stays "wat", "wae" is not "war".
+    assert slugs(await search(gql, "wae")) == []
+    # Two edits are not one.
+    assert slugs(await search(gql, "nulcaer")) == []
+
+
+async def test_anonymous_clients_never_find_drafts_or_posts_scheduled_later(
+    content: Starlette, gql: GraphQLClient
+) -> None:
+    result = await search(gql, "weapons")
+    assert sorted(slugs(result)) == ["arms-trade", "nuclear-ban"]
+    assert result["totalCount"] == 2
+    assert {f["value"]: f["count"] for f in result["facets"]["types"]} == {"Post": 2}
+    suggestions = await gql.data('{ searchSuggest(prefix: "draft") { text } }')
+    assert suggestions["searchSuggest"] == []
+
+
+async def test_readers_of_drafts_find_them(content: Starlette, gql: GraphQLClient) -> None:
+    gql.headers["x-test-actor"] = "editor"
+    result = await search(gql, "weapons")
+    assert sorted(slugs(result)) == ["arms-trade", "future-post", "nuclear-ban", "secret-draft"]
+
+
+async def test_a_scheduled_post_is_found_once_its_time_has_come(
+    hub: Starlette, gql: GraphQLClient
+) -> None:
+    soon = datetime.now(UTC) + timedelta(seconds=1.5)
+    document = {"posts": [post("soon", "Ceasefire statement", status="scheduled",
+                               published_at=soon.isoformat())]}  # fmt: skip
+    await import_content(hub.state.hub.plugin_manager, document)
+    assert slugs(await search(gql, "ceasefire")) == []
+    await asyncio.sleep((soon - datetime.now(UTC)).total_seconds() + 0.2)
+    # No event, no job: the time passing is enough.
+    assert slugs(await search(gql, "ceasefire")) == ["soon"]
+
+
+async def test_the_index_follows_updates_unpublishing_and_deletion(
+    content: Starlette, gql: GraphQLClient
+) -> None:
+    pm = content.state.hub.plugin_manager
+    renamed = {"posts": [post("nuclear-ban", "Treaty enters into force", "Ratified at last.")]}
+    await import_content(pm, renamed)
+    assert slugs(await search(gql, "ratified")) == ["nuclear-ban"]
+    assert slugs(await search(gql, "prohibition")) == []
+
+    unpublished = {"posts": [post("nuclear-ban", "Treaty enters into force", status="draft")]}
+    await import_content(pm, unpublished)
+    assert slugs(await search(gql, "treaty")) == []
+
+    stored = await Post.get(slug="arms-trade")
+    await stored.delete()
+    await dispatch_content_events(
+        pm, [ContentEvent(EventKind.POST_DELETED, "Post", stored.id, "arms-trade")]
+    )
+    gql.headers["x-test-actor"] = "editor"
+    assert slugs(await search(gql, "arms")) == []
+
+
+async def test_people_and_sections_follow_their_events(
+    content: Starlette, gql: GraphQLClient
+) -> None:
+    pm = content.state.hub.plugin_manager
+    moved = {"people": [{"slug": "ana-lopez", "name": "Ana Lopez-Ortega", "role": "Treasurer"}]}
+    await import_content(pm, moved)
+    assert slugs(await search(gql, "ortega treasurer")) == ["ana-lopez"]
+    renamed = {"sections": [{"slug": "wilpf-spain", "name": "WILPF España", "country_code": "ES"}]}
+    await import_content(pm, renamed)
+    assert slugs(await search(gql, "espana", types=["Section"])) == ["wilpf-spain"]
+
+
+async def test_filters_narrow_results_and_facets_count_them(
+    content: Starlette, gql: GraphQLClient
+) -> None:
+    everything = await search(gql, "women")
+    facets = everything["facets"]
+    assert facets["exhaustive"] is True
+    assert {f["value"]: f["count"] for f in facets["types"]} == {"Post": 3}
+    assert {(f["value"], f["label"], f["count"]) for f in facets["themes"]} == {
+        ("disarmament", "Disarmament", 2),
+        ("climate", "Climate", 1),
+    }
+    assert {f["value"]: f["count"] for f in facets["sections"]} == {
+        "wilpf-germany": 1,
+        "wilpf-spain": 1,
+    }
+    by_theme = await search(gql, "women", filter={"theme": "climate"})
+    assert slugs(by_theme) == ["climate-justice"]
+    assert sorted(slugs(await search(gql, "women", filter={"theme": "disarmament"}))) == [
+        "arms-trade",
+        "nuclear-ban",
+    ]
+    assert slugs(await search(gql, "women", filter={"language": "es"})) == ["arms-trade"]
+    recent = await search(gql, "women", filter={"publishedAfter": "2023-01-01T00:00:00Z"})
+    assert slugs(recent) == ["climate-justice"]
+    in_spain = await search(gql, "wilpf spain", filter={"section": "wilpf-spain"})
+    assert slugs(in_spain) == []  # the section itself is not "in" itself; nothing else says it
+    people = await search(gql, "board", filter={"section": "wilpf-spain"})
+    assert slugs(people) == ["ana-lopez"]
+
+
+async def test_types_narrow_results_and_unknown_types_are_named(
+    content: Starlette, gql: GraphQLClient
+) -> None:
+    mixed = await search(gql, "disarmament")
+    assert {e["node"]["__typename"] for e in mixed["edges"]} == {"Section"}
+    message = await gql.error(SEARCH, {"q": "peace", "types": ["Post", "Planet"]})
+    assert "'Planet'" in message
+    assert "Post, Person, Section" in message
+
+
+async def test_pages_follow_the_end_cursor(content: Starlette, gql: GraphQLClient) -> None:
+    first = await search(gql, "women", first=2)
+    assert len(first["edges"]) == 2
+    assert first["pageInfo"]["hasNextPage"] is True
+    second = await search(gql, "women", first=2, after=first["pageInfo"]["endCursor"])
+    assert len(second["edges"]) == 1
+    assert second["pageInfo"]["hasNextPage"] is False
+    assert set(slugs(first)) | set(slugs(second)) == {
+        "nuclear-ban",
+        "arms-trade",
+        "climate-justice",
+    }
+    message = await gql.error(SEARCH, {"q": "women", "after": "not-a-cursor"})
+    assert "`after` is not a cursor of search results" in message
+    message = await gql.error(SEARCH, {"q": "women", "first": 500})
+    assert "at most 100" in message
+
+
+async def test_suggestions_complete_the_last_word_of_titles(
+    content: Starlette, gql: GraphQLClient
+) -> None:
+    query = """query S($p: String!) {
+      searchSuggest(prefix: $p, first: 5) {
+        text highlight node { __typename ... on Post { slug } ... on Person { slug } }
+      }
+    }"""
+    found = (await gql.data(query, {"p": "nuclear wea"}))["searchSuggest"]
+    assert found == [
+        {
+            "text": "The nuclear weapons ban treaty",
+            "highlight": "The <mark>nuclear</mark> <mark>weapons</mark> ban treaty",
+            "node": {"__typename": "Post", "slug": "nuclear-ban"},
+        }
+    ]
+    people = (await gql.data(query, {"p": "heidi bü"}))["searchSuggest"]
+    assert [s["node"]["slug"] for s in people] == ["heidi-burgisser"]
+    assert (await gql.data(query, {"p": '"'}))["searchSuggest"] == []
+
+
+async def test_reindex_rebuilds_aside_and_keeps_every_result(
+    content: Starlette, gql: GraphQLClient
+) -> None:
+    before = await search(gql, "women")
+
+    class Progress:
+        def __init__(self) -> None:
+            self.totals: dict[str, int] = {}
+            self.done = 0
+
+        def start(self, type_name: str, total: int) -> None:
+            self.totals[type_name] = total
+
+        def advance(self, amount: int) -> None:
+            self.done += amount
+
+    progress = Progress()
+    engine = content.state.hub.plugin_manager.get_plugin(ENGINE_NAME)
+    assert isinstance(engine, SearchEngine)
+    indexed = await reindex(engine.searchables(), progress)
+    assert indexed == {"Post": 5, "Person": 2, "Section": 2}
+    assert progress.done == 9
+    after = await search(gql, "women")
+    assert slugs(after) == slugs(before)
+    assert after["facets"] == before["facets"]
+    # A second rebuild reuses the names the first one freed.
+    await reindex(engine.searchables(), progress)
+    assert slugs(await search(gql, "nuclaer")) == ["nuclear-ban"]
+
+
+async def test_a_search_page_costs_the_same_statements_for_one_result_or_many(
+    content: Starlette, gql: GraphQLClient, sql_counter: SQLCounter
+) -> None:
+    assert len((await search(gql, "treaty"))["edges"]) == 1
+    one = sql_counter.count
+    sql_counter.reset()
+    assert len((await search(gql, "women"))["edges"]) == 3
+    assert sql_counter.count == one
+    # page, spelling check, posts by id, count, facets (+1 visibility check on SQLite).
+    assert one <= 6
+
+
+async def test_long_or_empty_queries_get_a_clear_error(
+    content: Starlette, gql: GraphQLClient
+) -> None:
+    message = await gql.error(SEARCH, {"q": "peace " * 2000})
+    assert "12000 characters long; at most 500" in message
+    assert "no words to look for" in await gql.error(SEARCH, {"q": ' " - * '})
+    assert "only excluded words" in await gql.error(SEARCH, {"q": "-war -weapons"})
+
+
+class TestEventsPluginTypes:
+    """The events plugin knows nothing of search; search declares its Event type itself."""
+
+    @pytest.fixture
+    def extra_plugins(self) -> list[object]:
+        import hub_events.plugin
+
+        return [hub_search.plugin, hub_events.plugin]
+
+    async def test_events_are_found_as_search_results(
+        self, hub: Starlette, gql: GraphQLClient
+    ) -> None:
+        from hub_events.models import Event
+
+        await Event.create(
+            slug="ipb-congress",
+            title="IPB World Peace Congress",
+            description="Disarmament for development.",
+            city="Barcelona",
+            starts_at=datetime(2030, 10, 1, 9, tzinfo=UTC),
+            ends_at=datetime(2030, 10, 3, 18, tzinfo=UTC),
+        )
+        engine = hub.state.hub.plugin_manager.get_plugin(ENGINE_NAME)
+        assert isinstance(engine, SearchEngine)
+        assert list(engine.searchables()) == ["Post", "Person", "Section", "Event"]
+
+        class Quiet:
+            def start(self, type_name: str, total: int) -> None: ...
+
+            def advance(self, amount: int) -> None: ...
+
+        await reindex(engine.searchables(), Quiet())
+        query = """{ search(query: "barcelona congress") {
+            edges { node { __typename ... on Event { slug title } } }
+            facets { types { value count } } } }"""
+        data = (await gql.data(query))["search"]
+        assert data["edges"] == [
+            {"node": {"__typename": "Event", "slug": "ipb-congress",
+                      "title": "IPB World Peace Congress"}}
+        ]  # fmt: skip
+        assert data["facets"]["types"] == [{"value": "Event", "count": 1}]
+
+
+async def test_hub_migrate_creates_the_index_tables(settings: Settings) -> None:
+    EXECUTOR_CACHE.clear()
+    pm = get_plugin_manager(extra_plugins=[hub_search.plugin], load_entry_points=False)
+    await apply_migrations(pm, settings)
+    async with open_database(pm, settings):
+        assert await index_status() is None
+        await import_content(pm, CONTENT)
+        # The migration's tables are the ones the events write to.
+        rows = await current_backend().page(
+            SearchRequest(
+                parse_query("nuclear"),
+                SearchFilters(types=("Post",)),
+                include_unpublished=False,
+                now=datetime.now(UTC),
+                rank_window=1000,
+            ),
+            limit=5,
+            offset=0,
+        )
+        assert [(hit.type_name, hit.title_html) for hit in rows] == [
+            ("Post", "The <mark>nuclear</mark> weapons ban treaty")
+        ]
