@@ -21,7 +21,6 @@ ENTRY_POINT_GROUP = "hub.plugins"
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "hub.graphql.defaults",
     "hub.content.plugin",
-    "hub.access.plugin",
 )
 
 
