@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 import pluggy
+from pluggy import HookImpl
 
 logger = logging.getLogger("hub.events")
 
@@ -38,24 +39,32 @@ class ContentEvent:
     changes: dict[str, Any] = field(default_factory=dict)
 
 
-async def dispatch_content_events(pm: pluggy.PluginManager, events: Iterable[ContentEvent]) -> None:
-    """Call every ``content_event`` implementation for each event, isolating failures.
+#: How many events a ``content_events`` handler receives at most in one call.
+BATCH_SIZE = 1000
 
-    The change is already committed: a failing handler is logged with its plugin's name and
-    never undoes the editor's work or stops the other handlers.
+
+async def dispatch_content_events(pm: pluggy.PluginManager, events: Iterable[ContentEvent]) -> None:
+    """Tell every plugin about committed changes, isolating failures.
+
+    ``content_event`` handlers get one event per call; ``content_events`` handlers get them in
+    batches (an import of 100,000 posts is 100 calls, not 100,000). The change is already
+    committed: a failing handler is logged with its plugin's name and never undoes the editor's
+    work or stops the other handlers.
     """
-    implementations = pm.hook.content_event.get_hookimpls()
-    for event in events:
-        for impl in implementations:
-            try:
-                result = impl.function(*[{"event": event}[arg] for arg in impl.argnames])
-                if inspect.isawaitable(result):
-                    await result
-            except Exception:
-                logger.exception(
-                    "plugin %r failed handling %s for %s %r",
-                    impl.plugin_name,
-                    event.kind.value,
-                    event.type_name,
-                    event.slug,
-                )
+    pending = list(events)
+    for impl in pm.hook.content_event.get_hookimpls():
+        for event in pending:
+            await _call(impl, event, f"{event.kind.value} for {event.type_name} {event.slug!r}")
+    for impl in pm.hook.content_events.get_hookimpls():
+        for start in range(0, len(pending), BATCH_SIZE):
+            batch = pending[start : start + BATCH_SIZE]
+            await _call(impl, batch, f"a batch of {len(batch)} content events")
+
+
+async def _call(impl: HookImpl, argument: object, what: str) -> None:
+    try:
+        result = impl.function(*[argument for _ in impl.argnames])
+        if inspect.isawaitable(result):
+            await result
+    except Exception:
+        logger.exception("plugin %r failed handling %s", impl.plugin_name, what)

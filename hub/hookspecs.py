@@ -168,3 +168,13 @@ def content_event(event: ContentEvent) -> Awaitable[None] | None:
     Called after the transaction committed; may be async. A handler that raises is logged with
     your plugin's name and never undoes the change or stops the other plugins' handlers.
     """
+
+
+@hookspec
+def content_events(events: Sequence[ContentEvent]) -> Awaitable[None] | None:
+    """React to committed changes in batches, instead of one ``content_event`` call per change.
+
+    Implement it when handling many at once is cheaper (a search index, a CDN purge). An import
+    of 100,000 posts arrives as calls of at most 1,000 events, in commit order.
+    Failures are logged with your plugin's name, as for ``content_event``.
+    """

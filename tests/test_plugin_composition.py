@@ -281,3 +281,25 @@ def test_two_plugins_serving_the_same_path_fail_naming_both() -> None:
     hijack = make_plugin("hijack", register_routes=lambda: [Route("/graphql", page)])
     with pytest.raises(PluginError, match=r"'hub' and 'hijack' both serve the path /graphql"):
         create_app(Settings(), pm_with(hijack))
+
+
+async def test_batch_handlers_get_imports_in_chunks_and_failures_stay_isolated(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    batches: list[int] = []
+
+    async def content_events(events: Sequence[ContentEvent]) -> None:
+        batches.append(len(events))
+
+    def broken(events: Sequence[ContentEvent]) -> None:
+        raise RuntimeError("purge failed")
+
+    pm = pm_with(
+        make_plugin("broken-cdn", content_events=broken),
+        make_plugin("indexer", content_events=content_events),
+    )
+    events = [ContentEvent(EventKind.POST_PUBLISHED, "Post", n, f"p{n}") for n in range(2500)]
+    with caplog.at_level(logging.ERROR, logger="hub.events"):
+        await dispatch_content_events(pm, events)
+    assert batches == [1000, 1000, 500]
+    assert "plugin 'broken-cdn' failed handling a batch of 1000 content events" in caplog.text

@@ -13,7 +13,7 @@ from hub_search import settings as search_settings
 from hub_search.core_types import CORE_SEARCHABLES, EVENT_SEARCHABLE, EVENTS_PLUGIN_MODULE
 from hub_search.documents import Searchable
 from hub_search.graphql_types import SearchFilter, build_search_query
-from hub_search.indexer import apply_event
+from hub_search.indexer import apply_events
 from hub_search.resolvers import run_search, run_suggest
 
 if TYPE_CHECKING:
@@ -85,8 +85,8 @@ class SearchEngine:
         return [build_search_query(list(searchables), search, suggest)]
 
     @hookimpl
-    async def content_event(self, event: ContentEvent) -> None:
-        await apply_event(self.searchables(), event)
+    async def content_events(self, events: Sequence[ContentEvent]) -> None:
+        await apply_events(self.searchables(), events)
 
     @hookimpl
     async def startup(self, app: Starlette, settings: Settings) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -14,22 +14,33 @@ from hub_search.models import IndexBuild
 BATCH_SIZE = 500
 
 
-async def apply_event(searchables: Mapping[str, Searchable], event: ContentEvent) -> None:
-    """Re-read the object an event names and update or remove its document.
+async def apply_events(
+    searchables: Mapping[str, Searchable], events: Sequence[ContentEvent]
+) -> None:
+    """Re-read the objects the events name and update or remove their documents, in batches.
 
-    The object is read again rather than trusting the event's ``changes``: the index then
-    always holds what is stored, whatever order events arrive in. Theme events need nothing:
-    theme facets and filters read the theme links when a search runs.
+    Objects are read again rather than trusting the events' ``changes``: the index then always
+    holds what is stored, whatever order events arrive in. Theme events need nothing: theme
+    facets and filters read the theme links when a search runs.
     """
-    searchable = searchables.get(event.type_name)
-    if searchable is None:
-        return
     backend = current_backend()
-    documents = [] if event.kind.endswith(".deleted") else await searchable.documents([event.pk])
-    if documents:
-        await backend.upsert(searchable.type_name, documents)
-    else:
-        await backend.delete(searchable.type_name, [event.pk])
+    by_type: dict[str, dict[int, bool]] = {}
+    for event in events:  # the last event about an object decides: deleted or not
+        if event.type_name in searchables:
+            by_type.setdefault(event.type_name, {})[event.pk] = event.kind.endswith(".deleted")
+    for type_name, deleted_by_pk in by_type.items():
+        searchable = searchables[type_name]
+        pks = list(deleted_by_pk)
+        for start in range(0, len(pks), BATCH_SIZE):
+            chunk = pks[start : start + BATCH_SIZE]
+            alive = [pk for pk in chunk if not deleted_by_pk[pk]]
+            documents = await searchable.documents(alive) if alive else []
+            if documents:
+                await backend.upsert(type_name, documents)
+            found = {document.pk for document in documents}
+            gone = [pk for pk in chunk if pk not in found]
+            if gone:
+                await backend.delete(type_name, gone)
 
 
 class ReindexProgress(Protocol):
