@@ -3,6 +3,10 @@
 This module is the public API for plugin authors: import from ``hub`` only.
 """
 
+from hub.access.models import Role
+from hub.access.permissions import RequireScope
+from hub.access.scopes import Scope
+from hub.content.editing import ErrorCode, FieldError
 from hub.content.models import (
     Person,
     Post,
@@ -37,7 +41,9 @@ __all__ = [
     "ContentEvent",
     "Context",
     "Edge",
+    "ErrorCode",
     "EventKind",
+    "FieldError",
     "Info",
     "LoaderFactory",
     "ModelApp",
@@ -53,6 +59,9 @@ __all__ = [
     "PostSection",
     "PostStatus",
     "PostTheme",
+    "RequireScope",
+    "Role",
+    "Scope",
     "Section",
     "SectionRef",
     "Setting",

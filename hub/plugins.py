@@ -21,6 +21,7 @@ ENTRY_POINT_GROUP = "hub.plugins"
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "hub.graphql.defaults",
     "hub.content.plugin",
+    "hub.access.plugin",
 )
 
 
@@ -62,7 +63,10 @@ def get_plugin_manager(
 
 
 def _load_entry_points(pm: pluggy.PluginManager, disabled: set[str]) -> None:
-    for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
+    # Sorted by name: the schema's field order, and so the published SDL, must not depend on
+    # the order in which the installer happened to record distributions.
+    entry_points = sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
+    for entry_point in entry_points:
         if entry_point.name in disabled or pm.get_plugin(entry_point.name) is not None:
             continue
         try:

@@ -23,7 +23,16 @@ class PostStatus(StrEnum):
     SCHEDULED = "scheduled"
 
 
-class Timestamped(Model):
+class Versioned(Model):
+    # Goes up with every change through the API: an update names the version it edits, so a
+    # stale one is refused instead of overwriting a colleague's work (optimistic concurrency).
+    version = fields.IntField(default=1)
+
+    class Meta:
+        abstract = True
+
+
+class Timestamped(Versioned):
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -61,7 +70,7 @@ class Person(Timestamped):
         table = "hub_person"
 
 
-class Theme(Model):
+class Theme(Versioned):
     id = fields.IntField(primary_key=True)
     slug = fields.CharField(max_length=120, unique=True, validators=[check_slug])
     name = fields.CharField(max_length=200)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from hub.content import loaders, queries, types
+from hub.content import loaders, mutations, queries, types
 from hub.graphql.context import LoaderFactory
 from hub.hookimpl import hookimpl
 from hub.models import ModelApp
@@ -30,8 +30,19 @@ def register_queries() -> Sequence[type]:
 
 
 @hookimpl
+def register_mutations() -> Sequence[type]:
+    return [mutations.ContentMutations]
+
+
+@hookimpl
+def register_type_extensions() -> Mapping[str, Sequence[type]]:
+    # `version` lives with the mutations that check it, one batched query when asked for.
+    return mutations.VERSION_FIELDS
+
+
+@hookimpl
 def register_dataloaders() -> Mapping[str, LoaderFactory]:
-    return loaders.dataloaders()
+    return {**loaders.dataloaders(), **mutations.VERSION_LOADERS}
 
 
 @hookimpl

@@ -12,6 +12,7 @@ class Migration(migrations.Migration):
         ops.CreateModel(
             name='Post',
             fields=[
+                ('version', fields.IntField(default=1)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -29,6 +30,7 @@ class Migration(migrations.Migration):
         ops.CreateModel(
             name='Section',
             fields=[
+                ('version', fields.IntField(default=1)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -45,6 +47,7 @@ class Migration(migrations.Migration):
         ops.CreateModel(
             name='Person',
             fields=[
+                ('version', fields.IntField(default=1)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -83,13 +86,14 @@ class Migration(migrations.Migration):
         ops.CreateModel(
             name='Theme',
             fields=[
+                ('version', fields.IntField(default=1)),
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('slug', fields.CharField(unique=True, max_length=120)),
                 ('name', fields.CharField(max_length=200)),
                 ('description', fields.TextField(default='', unique=False)),
             ],
             options={'table': 'hub_theme', 'app': 'hub', 'pk_attr': 'id'},
-            bases=['Model'],
+            bases=['Versioned'],
         ),
         ops.CreateModel(
             name='PostTheme',
