@@ -1,0 +1,1 @@
+"""Donations for hub: campaigns, payment providers as plugins, exact totals and live progress."""

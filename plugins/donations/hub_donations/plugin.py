@@ -1,0 +1,104 @@
+"""The donations plugin's hook implementations: everything it adds to the hub."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pluggy
+from starlette.routing import BaseRoute
+
+from hub import LoaderFactory, ModelApp, Scope, Setting, Settings, hookimpl
+from hub_donations import (
+    demo,
+    hookspecs,
+    loaders,
+    mutations,
+    permissions,
+    queries,
+    settings,
+    subscriptions,
+    svg,
+    types,
+    webhooks,
+)
+from hub_donations.offline import OfflineProvider
+from hub_donations.providers import PaymentProvider
+from hub_donations.runtime import RUNTIME_NAME, DonationsRuntime
+from hub_donations.stripe import StripeProvider
+
+
+@hookimpl
+def add_hookspecs(plugin_manager: pluggy.PluginManager) -> None:
+    plugin_manager.add_hookspecs(hookspecs)
+    if plugin_manager.get_plugin(RUNTIME_NAME) is None:
+        plugin_manager.register(DonationsRuntime(plugin_manager), name=RUNTIME_NAME)
+
+
+@hookimpl
+def register_payment_providers(settings: Settings) -> Sequence[PaymentProvider]:
+    from hub_donations.settings import STRIPE_API_BASE, STRIPE_API_KEY, STRIPE_WEBHOOK_SECRET, text
+
+    return [
+        OfflineProvider(),
+        StripeProvider(
+            api_key=text(settings, STRIPE_API_KEY),
+            webhook_secret=text(settings, STRIPE_WEBHOOK_SECRET),
+            api_base=text(settings, STRIPE_API_BASE),
+        ),
+    ]
+
+
+@hookimpl(optionalhook=True)
+def register_scopes() -> Sequence[Scope]:
+    return permissions.SCOPES
+
+
+@hookimpl
+def register_settings() -> Sequence[Setting[Any]]:
+    return settings.DECLARED
+
+
+@hookimpl
+def register_models() -> Sequence[ModelApp]:
+    return [ModelApp(label="donations", modules=("hub_donations.models",))]
+
+
+@hookimpl
+def register_types() -> Sequence[type]:
+    return [types.CampaignType]
+
+
+@hookimpl
+def register_type_extensions() -> Mapping[str, Sequence[type]]:
+    return {"Section": [types.SectionCampaignFields], "Post": [types.PostCampaignFields]}
+
+
+@hookimpl
+def register_queries() -> Sequence[type]:
+    return [queries.DonationQueries]
+
+
+@hookimpl
+def register_mutations() -> Sequence[type]:
+    return [mutations.DonationMutations]
+
+
+@hookimpl
+def register_subscriptions() -> Sequence[type]:
+    return [subscriptions.DonationSubscriptions]
+
+
+@hookimpl
+def register_dataloaders() -> Mapping[str, LoaderFactory]:
+    return loaders.dataloaders()
+
+
+@hookimpl
+def register_routes(settings: Settings) -> Sequence[BaseRoute]:
+    return [*svg.svg_routes(settings), *webhooks.webhook_routes(settings)]
+
+
+@hookimpl
+async def load_demo_content() -> None:
+    await demo.load_demo_campaign()
