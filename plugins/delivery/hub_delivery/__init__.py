@@ -1,0 +1,1 @@
+"""Partner delivery: persisted queries, cacheable GraphQL GETs and purge hooks."""

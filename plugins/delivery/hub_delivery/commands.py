@@ -1,0 +1,102 @@
+"""``hub queries``: the operations the allow-list lets run, from the command line."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from tortoise import Tortoise
+from tortoise.exceptions import ConfigurationError, DBConnectionError, OperationalError
+
+from hub import Settings
+from hub_delivery.models import RegisteredQuery
+from hub_delivery.registration import InvalidOperation, operation_names, register
+
+console = Console()
+err_console = Console(stderr=True)
+queries_cli = typer.Typer(
+    help="Registered GraphQL operations (persisted queries, the allow-list).",
+    no_args_is_help=True,
+)
+T = TypeVar("T")
+
+
+def _tortoise_config(settings: Settings) -> dict[str, Any]:
+    # Only this plugin's table is touched, so only its models are loaded.
+    url = settings.database_url
+    if url.startswith("postgresql://"):
+        url = "postgres://" + url.removeprefix("postgresql://")
+    return {
+        "connections": {"default": url},
+        "apps": {"delivery": {"models": ["hub_delivery.models"], "default_connection": "default"}},
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _in_database(work: Callable[[], Awaitable[T]]) -> T:
+    async def run() -> T:
+        await Tortoise.init(config=_tortoise_config(Settings.from_env()))
+        try:
+            return await work()
+        finally:
+            await Tortoise.close_connections()
+
+    try:
+        return asyncio.run(run())
+    except (ConfigurationError, DBConnectionError, OperationalError, OSError) as error:
+        err_console.print(
+            f"[red]error:[/] {error} (did you run `hub migrate`?)", highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(1) from None
+
+
+@queries_cli.command("register")
+def register_command(
+    files: Annotated[list[Path], typer.Argument(help="GraphQL documents, one operation set each.")],
+) -> None:
+    """Register operations: print the sha256Hash clients send for each."""
+    documents: list[tuple[str, str]] = []
+    for file in files:
+        try:
+            documents.append((file.read_text(encoding="utf-8"), str(file)))
+        except (OSError, UnicodeDecodeError) as error:
+            err_console.print(f"[red]error:[/] cannot read {file}: {error}", highlight=False)
+            raise typer.Exit(1) from None
+    try:
+        for document, source in documents:
+            operation_names(document, source)
+    except InvalidOperation as error:
+        err_console.print(f"[red]error:[/] {error}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+
+    async def work() -> None:
+        for document, source in documents:
+            registration = await register(document, source)
+            state = "registered" if registration.created else "already registered"
+            names = ", ".join(name or "(anonymous)" for name in registration.operation_names)
+            console.print(f"{registration.sha256}  {source}  {names}  {state}", highlight=False)
+
+    _in_database(work)
+
+
+@queries_cli.command("list")
+def list_command() -> None:
+    """List registered operations."""
+
+    async def work() -> list[RegisteredQuery]:
+        return await RegisteredQuery.all().order_by("registered_at")
+
+    table = Table("sha256Hash", "operations", "registered")
+    for query in _in_database(work):
+        table.add_row(query.sha256, query.operation_names, query.registered_at.isoformat())
+    console.print(table)
+
+
+def register_cli(cli: typer.Typer) -> None:
+    cli.add_typer(queries_cli, name="queries")

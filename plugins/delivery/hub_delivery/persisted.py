@@ -1,0 +1,146 @@
+"""Automatic Persisted Queries (the Apollo protocol) and the allow-list of registered operations.
+
+A client sends ``extensions.persistedQuery.sha256Hash`` instead of the document. Unknown hashes
+are answered with ``PersistedQueryNotFound``; the client retries with the document and the hash,
+which must match before the document is remembered. Remembered documents live in a bounded
+in-process LRU (anyone may register one, so they must not grow the database); registered
+operations (`hub queries register`) live in the database and are the allow-list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from hub_delivery.models import RegisteredQuery
+
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+
+
+class DeliveryError(Exception):
+    """A request the delivery layer refuses, answered as a GraphQL error body."""
+
+    def __init__(self, message: str, code: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+
+
+def persisted_query_not_found() -> DeliveryError:
+    # Apollo clients recognise this exact message and code, and retry with the document.
+    return DeliveryError("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND", status=200)
+
+
+def operation_not_registered() -> DeliveryError:
+    return DeliveryError(
+        "Only registered operations run here (HUB_DELIVERY_ALLOWLIST is on): "
+        "ask the hub's operators to register this operation with `hub queries register`.",
+        "OPERATION_NOT_REGISTERED",
+    )
+
+
+def sha256_of(document: str) -> str:
+    return hashlib.sha256(document.encode()).hexdigest()
+
+
+def requested_hash(extensions: Any) -> str | None:
+    """The ``sha256Hash`` a request names, or None when it uses no persisted query."""
+    if extensions is None:
+        return None
+    if not isinstance(extensions, dict):
+        raise DeliveryError("extensions must be a JSON object.", "BAD_REQUEST")
+    persisted = extensions.get("persistedQuery")
+    if persisted is None:
+        return None
+    if not isinstance(persisted, dict):
+        raise DeliveryError(
+            'extensions.persistedQuery must be an object such as {"version": 1, '
+            '"sha256Hash": "..."}.',
+            "BAD_REQUEST",
+        )
+    if persisted.get("version") != 1:
+        raise DeliveryError(
+            f"Unsupported persisted query version {persisted.get('version')!r}: only 1 is.",
+            "PERSISTED_QUERY_UNSUPPORTED_VERSION",
+        )
+    sha256 = persisted.get("sha256Hash")
+    if not isinstance(sha256, str) or not SHA256_HEX.fullmatch(sha256):
+        raise DeliveryError(
+            "extensions.persistedQuery.sha256Hash must be the SHA-256 of the query, "
+            "64 lowercase hexadecimal characters.",
+            "BAD_REQUEST",
+        )
+    return sha256
+
+
+@dataclass
+class PersistedQueries:
+    """Documents by hash: recent automatic ones in memory, registered ones in the database."""
+
+    capacity: int
+    _documents: OrderedDict[str, str] = field(default_factory=OrderedDict)
+    _registered: set[str] = field(default_factory=set)
+
+    def remember(self, sha256: str, document: str) -> None:
+        if self.capacity == 0:
+            return
+        self._documents[sha256] = document
+        self._documents.move_to_end(sha256)
+        while len(self._documents) > self.capacity:
+            self._documents.popitem(last=False)
+
+    async def lookup(self, sha256: str) -> str | None:
+        document = self._documents.get(sha256)
+        if document is not None:
+            self._documents.move_to_end(sha256)
+            return document
+        registered = await RegisteredQuery.get_or_none(sha256=sha256)
+        if registered is None:
+            return None
+        # Registered operations are never forgotten, so the positive answer can be kept.
+        self._registered.add(sha256)
+        self.remember(sha256, registered.document)
+        return registered.document
+
+    async def is_registered(self, sha256: str) -> bool:
+        if sha256 in self._registered:
+            return True
+        if await RegisteredQuery.exists(sha256=sha256):
+            self._registered.add(sha256)
+            return True
+        return False
+
+    async def resolve(
+        self, query: Any, extensions: Any, allowlisted_only: bool
+    ) -> tuple[str | None, str | None]:
+        """The document to run and its hash, following the APQ protocol and the allow-list.
+
+        Returns ``(None, None)`` for a request without persisted query and without a document,
+        which the GraphQL view answers with its own error.
+        """
+        sha256 = requested_hash(extensions)
+        has_document = isinstance(query, str) and query != ""
+        if sha256 is not None and not has_document:
+            document = await self.lookup(sha256)
+            if document is None:
+                if allowlisted_only:
+                    raise operation_not_registered()
+                raise persisted_query_not_found()
+            query = document
+        elif sha256 is not None and sha256_of(query) != sha256:
+            raise DeliveryError(
+                "provided sha does not match query: sha256Hash must be the SHA-256 of the "
+                "query text, exactly as sent.",
+                "PERSISTED_QUERY_HASH_MISMATCH",
+            )
+        if not isinstance(query, str) or query == "":
+            return None, None
+        if allowlisted_only and not await self.is_registered(sha256 or sha256_of(query)):
+            raise operation_not_registered()
+        if sha256 is not None and has_document:
+            self.remember(sha256, query)
+        return query, sha256 or sha256_of(query)

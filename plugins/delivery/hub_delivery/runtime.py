@@ -1,0 +1,71 @@
+"""One running hub's delivery state, registered on its plugin manager at start-up.
+
+The persisted queries, the response cache and the document analyser belong to one application
+(tests start many), so they live on an object kept on ``app.state`` rather than in module
+globals; that object is also the plugin implementing ``content_events`` and ``purge_cache``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Mapping, Sequence
+
+import pluggy
+from graphql import GraphQLSchema
+
+from hub import ContentEvent, Settings, hookimpl
+from hub_delivery import settings as delivery_settings
+from hub_delivery.keys import QUERY_KEY, OperationAnalyser
+from hub_delivery.persisted import PersistedQueries
+from hub_delivery.response_cache import ResponseCache
+
+logger = logging.getLogger("hub.delivery")
+
+STATE_KEY = "hub_delivery"
+
+
+def purge_keys_for(events: Sequence[ContentEvent]) -> list[str]:
+    """The cache tags a batch of changes makes stale.
+
+    The type key goes too, not only the node's: a new, re-dated or re-themed post changes lists
+    that did not name it before. ``Query`` tags answers that name no content type at all.
+    """
+    keys: dict[str, None] = {QUERY_KEY: None}
+    for event in events:
+        keys[event.type_name] = None
+        keys[f"{event.type_name}:{event.pk}"] = None
+    return list(keys)
+
+
+class Delivery:
+    def __init__(
+        self, settings: Settings, plugin_manager: pluggy.PluginManager, schema: GraphQLSchema
+    ) -> None:
+        self.plugin_manager = plugin_manager
+        self.default_max_age = delivery_settings.max_age(settings)
+        self.type_max_ages: Mapping[str, int] = delivery_settings.type_max_ages(settings)
+        self.allowlist = delivery_settings.allowlist_enabled(settings)
+        self.queries = PersistedQueries(delivery_settings.persisted_query_entries(settings))
+        self.cache = ResponseCache(delivery_settings.response_cache_entries(settings))
+        self.analyser = OperationAnalyser(schema)
+
+    @hookimpl
+    async def content_events(self, events: Sequence[ContentEvent]) -> None:
+        await self.purge(purge_keys_for(events))
+
+    @hookimpl
+    def purge_cache(self, keys: Sequence[str]) -> None:
+        self.cache.purge(keys)
+
+    async def purge(self, keys: Sequence[str]) -> None:
+        """Call every ``purge_cache`` implementation; one failing never stops the others."""
+        for impl in self.plugin_manager.hook.purge_cache.get_hookimpls():
+            try:
+                result = impl.function(*[keys for _ in impl.argnames])
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:
+                logger.exception(
+                    "plugin %r failed purging %d cache keys", impl.plugin_name, len(keys)
+                )

@@ -1,0 +1,101 @@
+"""The environment variables the delivery plugin reads."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from hub import Setting, Settings
+
+MAX_AGE = "HUB_DELIVERY_MAX_AGE"
+TYPE_MAX_AGE = "HUB_DELIVERY_TYPE_MAX_AGE"
+ALLOWLIST = "HUB_DELIVERY_ALLOWLIST"
+RESPONSE_CACHE_ENTRIES = "HUB_DELIVERY_RESPONSE_CACHE_ENTRIES"
+PERSISTED_QUERY_ENTRIES = "HUB_DELIVERY_PERSISTED_QUERY_ENTRIES"
+
+_TYPE_AGE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(\d+)$")
+
+
+def _not_negative(value: int) -> None:
+    if value < 0:
+        raise ValueError("must be 0 or more")
+
+
+def parse_type_max_ages(items: tuple[str, ...]) -> dict[str, int]:
+    """``("Post=300", "Section=3600")`` as ``{"Post": 300, "Section": 3600}``."""
+    ages: dict[str, int] = {}
+    for item in items:
+        match = _TYPE_AGE.fullmatch(item.strip())
+        if match is None:
+            raise ValueError(f"{item!r} is not TypeName=seconds, such as Post=300")
+        ages[match.group(1)] = int(match.group(2))
+    return ages
+
+
+def _type_max_ages(items: tuple[str, ...]) -> None:
+    parse_type_max_ages(items)
+
+
+DECLARED: tuple[Setting[Any], ...] = (
+    Setting(
+        MAX_AGE,
+        int,
+        60,
+        "Seconds anonymous GraphQL GET answers may be cached (Cache-Control max-age) when no "
+        "type in the answer has its own value in HUB_DELIVERY_TYPE_MAX_AGE.",
+        _not_negative,
+    ),
+    Setting(
+        TYPE_MAX_AGE,
+        tuple,
+        (),
+        "Per-type max-age, comma-separated TypeName=seconds such as Post=60,Section=3600; an "
+        "answer gets the smallest max-age of the types it contains.",
+        _type_max_ages,
+    ),
+    Setting(
+        ALLOWLIST,
+        bool,
+        False,
+        "Only run registered operations (`hub queries register`) for requests without a token.",
+    ),
+    Setting(
+        RESPONSE_CACHE_ENTRIES,
+        int,
+        1000,
+        "How many anonymous GET answers the in-process response cache keeps (0: no cache).",
+        _not_negative,
+    ),
+    Setting(
+        PERSISTED_QUERY_ENTRIES,
+        int,
+        10_000,
+        "How many automatic persisted queries each process remembers (least recently used go).",
+        _not_negative,
+    ),
+)
+
+
+def max_age(settings: Settings) -> int:
+    seconds: int = settings.get(MAX_AGE)
+    return seconds
+
+
+def type_max_ages(settings: Settings) -> Mapping[str, int]:
+    return parse_type_max_ages(settings.get(TYPE_MAX_AGE))
+
+
+def allowlist_enabled(settings: Settings) -> bool:
+    enabled: bool = settings.get(ALLOWLIST)
+    return enabled
+
+
+def response_cache_entries(settings: Settings) -> int:
+    entries: int = settings.get(RESPONSE_CACHE_ENTRIES)
+    return entries
+
+
+def persisted_query_entries(settings: Settings) -> int:
+    entries: int = settings.get(PERSISTED_QUERY_ENTRIES)
+    return entries
