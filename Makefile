@@ -30,19 +30,29 @@ run: $(STAMP)
 	$(BIN)/hub serve
 
 test: $(STAMP) $(if $(shell command -v npm),$(NPM_STAMP))
-	$(BIN)/ruff check hub tests plugins
+	$(BIN)/ruff check hub tests plugins bench
 	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check hub tests plugins
-	$(BIN)/ruff format --check hub tests plugins
+	$(BIN)/ruff check hub tests plugins bench
+	$(BIN)/ruff format --check hub tests plugins bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
 schema: $(STAMP)
 	$(BIN)/hub schema export --output schema/hub.graphql
+
+# The hub against a hand-written baseline (bench/README.md). Large run:
+# make bench BENCH_ARGS="--posts 100000"
+BENCH_ARGS ?=
+
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python -c "import matplotlib" 2>/dev/null && test -x $(BIN)/py-spy || $(BIN)/pip install --quiet -e '.[bench]'
+	sh bench/install-wrk.sh
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data

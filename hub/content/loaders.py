@@ -3,6 +3,10 @@
 Each loader is one SQL statement for a whole batch of keys. Relations are read starting from
 the link table (``hub_post_author`` and friends), whose index leads with the key, rather than
 joining outwards from the people or themes (which makes SQLite scan them).
+
+Statements whose only parameters are the batch's keys are built by Tortoise once per database
+dialect and batch size (:class:`KeyedStatement`) and then sent as text: building a queryset's
+SQL costs more than running it for a batch of 20 keys (``make bench`` profiles).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
+from tortoise.queryset import ValuesQuery
 
 from hub.content.models import Person, PostAuthor, PostSection, PostTheme, Section, Theme
 from hub.content.types import PersonType, PostType, SectionType, ThemeType
@@ -31,11 +36,52 @@ POST_FIELDS = (
 )  # fmt: skip
 
 
+#: Batches up to this size keep their statement; larger ones (rare: ``nodes`` with many ids)
+#: are built each time, so the cache stays small.
+MAX_KEPT_BATCH = 128
+
+
+class KeyedStatement:
+    """A ``.values()`` query whose only parameters are a batch of keys, built once per size.
+
+    ``build(keys)`` makes the queryset; its SQL text depends only on the dialect and on how
+    many keys there are, so it is kept and sent through the model's connection directly. Only
+    for columns that need no conversion to Python (no dates: those come back as text on SQLite).
+    """
+
+    def __init__(self, model: type[Model], build: Callable[[list[int]], ValuesQuery[Any]]) -> None:
+        self.model = model
+        self.build = build
+        self.statements: dict[tuple[str, int], str] = {}
+
+    def _statement(self, dialect: str, keys: list[int]) -> str:
+        statement = self.statements.get((dialect, len(keys)))
+        if statement is not None:
+            return statement
+        query = self.build(keys)
+        statement = query.sql()
+        _, parameters = query.query.get_parameterized_sql()
+        if list(parameters) != keys:
+            raise ValueError(f"{statement!r} has parameters other than the batch's keys")
+        if len(keys) <= MAX_KEPT_BATCH:
+            self.statements[(dialect, len(keys))] = statement
+        return statement
+
+    async def rows(self, keys: Sequence[int]) -> list[dict[str, Any]]:
+        connection = self.model._meta.db
+        batch = list(keys)
+        statement = self._statement(connection.capabilities.dialect, batch)
+        rows: list[dict[str, Any]] = await connection.execute_query_dict(statement, batch)
+        return rows
+
+
 def _by_id(
     model: type[Model], fields: Sequence[str], make: Callable[[dict[str, Any]], T]
 ) -> Callable[[Sequence[int]], Awaitable[list[T | None]]]:
+    statement = KeyedStatement(model, lambda ids: model.filter(id__in=ids).values(*fields))
+
     async def load(ids: Sequence[int]) -> list[T | None]:
-        rows = await model.filter(id__in=list(ids)).values(*fields)
+        rows = await statement.rows(ids)
         found = {row["id"]: make(row) for row in rows}
         return [found.get(key) for key in ids]
 
@@ -51,43 +97,19 @@ def _grouped(
     make: Callable[[dict[str, Any]], T],
 ) -> Callable[[Sequence[int]], Awaitable[list[list[T]]]]:
     selected = {field: f"{target}__{field}" for field in fields}
+    statement = KeyedStatement(
+        link,
+        lambda keys: link.filter(**{f"{key}__in": keys}).order_by(*order).values(key, **selected),
+    )
 
     async def load(keys: Sequence[int]) -> list[list[T]]:
-        rows = await (
-            link.filter(**{f"{key}__in": list(keys)}).order_by(*order).values(key, **selected)
-        )
+        rows = await statement.rows(keys)
         groups: dict[int, list[T]] = defaultdict(list)
         for row in rows:
             groups[row[key]].append(make(row))
         return [groups.get(k, []) for k in keys]
 
     return load
-
-
-load_post_authors = _grouped(
-    PostAuthor,
-    key="post_id",
-    target="person",
-    fields=PERSON_FIELDS,
-    order=("post_id", "position", "id"),
-    make=PersonType.from_row,
-)
-load_post_themes = _grouped(
-    PostTheme,
-    key="post_id",
-    target="theme",
-    fields=THEME_FIELDS,
-    order=("post_id", "theme__name"),
-    make=ThemeType.from_row,
-)
-load_post_sections = _grouped(
-    PostSection,
-    key="post_id",
-    target="section",
-    fields=SECTION_FIELDS,
-    order=("post_id", "section__name"),
-    make=SectionType.from_row,
-)
 
 
 load_post_authors = _grouped(
@@ -125,13 +147,19 @@ def _posts_by_id(context: Context) -> DataLoader[int, PostType | None]:
     return DataLoader(load_fn=load)
 
 
+_PEOPLE_BY_SECTION = KeyedStatement(
+    Person,
+    lambda section_ids: (
+        Person.filter(section_id__in=section_ids)
+        .order_by("board_order", "name", "id")
+        .values(*PERSON_FIELDS)
+    ),
+)
+
+
 def _people_by_section(context: Context) -> DataLoader[int, list[PersonType]]:
     async def load(section_ids: Sequence[int]) -> list[list[PersonType]]:
-        rows = await (
-            Person.filter(section_id__in=list(section_ids))
-            .order_by("board_order", "name", "id")
-            .values(*PERSON_FIELDS)
-        )
+        rows = await _PEOPLE_BY_SECTION.rows(section_ids)
         groups: dict[int, list[PersonType]] = defaultdict(list)
         for row in rows:
             groups[row["section_id"]].append(PersonType.from_row(row))

@@ -1,0 +1,126 @@
+"""The two servers under test, each one uvicorn worker on loopback, pinned to a core."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from bench.data import hub_environment
+from bench.queries import Operation
+
+HOST = "127.0.0.1"
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 10.0
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+#: uvicorn application factories: the hub itself and the hand-written baseline.
+APPLICATIONS = {"hub": "hub.app:create_app", "baseline": "bench.baseline:create_app"}
+
+
+class ServerError(RuntimeError):
+    """A server did not start or did not answer; the message carries its log."""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def pinned(command: list[str], core: int | None) -> list[str]:
+    """``command`` run on ``core`` only, when ``taskset`` exists (it execs: the pid stays)."""
+    taskset = shutil.which("taskset")
+    if core is None or taskset is None:
+        return command
+    return [taskset, "--cpu-list", str(core), *command]
+
+
+@dataclass
+class Server:
+    name: str
+    process: subprocess.Popen[bytes]
+    port: int
+    log_path: Path
+    cold_start_seconds: float
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def peak_rss_bytes(self) -> int:
+        """VmHWM: the most resident memory the server process has had so far."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text(encoding="ascii")
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+        raise ServerError(f"{self.name}: no VmHWM in /proc/{self.process.pid}/status")
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def _first_answer(server_name: str, url: str, probe: Operation, deadline: float) -> None:
+    headers = {"content-type": "application/json"}
+    with httpx.Client(base_url=url, timeout=5.0) as client:
+        while time.perf_counter() < deadline:
+            try:
+                response = client.request(
+                    probe.method,
+                    probe.path(),
+                    content=probe.body() if probe.method == "POST" else None,
+                    headers=headers,
+                )
+            except httpx.TransportError:
+                time.sleep(0.01)
+                continue
+            if response.status_code == 200 and "errors" not in response.json():
+                return
+            raise ServerError(f"{server_name} answered {response.status_code}: {response.text}")
+    raise ServerError(f"{server_name} did not answer within {START_TIMEOUT:.0f}s")
+
+
+@contextmanager
+def serve(
+    name: str, data_dir: Path, log_dir: Path, probe: Operation, core: int | None
+) -> Iterator[Server]:
+    """Start ``name`` (hub or baseline); the cold start is the time to ``probe``'s first answer."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "uvicorn", "--factory", APPLICATIONS[name],
+        "--host", HOST, "--port", str(port), "--workers", "1",
+        "--log-level", "warning", "--no-access-log",
+    ]  # fmt: skip
+    log_path = log_dir / f"{name}.log"
+    with log_path.open("wb") as log:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            pinned(command, core),
+            cwd=REPOSITORY,
+            env=hub_environment(data_dir, {"PYTHONPATH": str(REPOSITORY)}),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        try:
+            _first_answer(name, f"http://{HOST}:{port}", probe, started + START_TIMEOUT)
+        except ServerError as error:
+            raise ServerError(f"{error}\n--- {name} log ---\n{log_path.read_text()}") from None
+        yield Server(name, process, port, log_path, time.perf_counter() - started)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=STOP_TIMEOUT)
