@@ -375,3 +375,15 @@ def test_import_command_asks_for_migrations_first(hub: Any, tmp_path: Path) -> N
         result.stderr,
     )
     assert "Traceback" not in result.output
+
+
+async def test_an_import_that_changes_a_row_moves_its_version(app: Starlette) -> None:
+    await import_content(pm_of(app), valid_document())
+    before = await Post.get(slug="peace-talks")
+    await import_content(pm_of(app), valid_document())
+    assert (await Post.get(slug="peace-talks")).version == before.version
+    changed = valid_document()
+    changed["posts"][0]["title"] = "Peace talks resume"
+    await import_content(pm_of(app), changed)
+    # an editor still holding the old version now gets a conflict instead of overwriting
+    assert (await Post.get(slug="peace-talks")).version == before.version + 1

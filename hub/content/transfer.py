@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import orjson
 import pluggy
+from tortoise.expressions import F
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
@@ -400,7 +401,11 @@ async def _upsert(
         changed = _changed(record.values, stored[record.slug])
         if changed:
             # QuerySet.update() leaves auto_now columns alone; themes have no timestamps.
-            touched = {} if kind == "themes" else {"updated_at": datetime.now(UTC)}
+            touched: dict[str, Any] = {"version": F("version") + 1}
+            if kind != "themes":
+                touched["updated_at"] = datetime.now(UTC)
+            # The version moves too, so an editor holding the old one gets a conflict rather
+            # than silently undoing the import.
             await model.filter(id=stored[record.slug]["id"]).update(**changed, **touched)
             changes[record.slug] = changed
             report.updated[kind] += 1
