@@ -204,7 +204,7 @@ async def test_bad_map_arguments_are_explained(
 
 CLUSTERS = """
 query ($zoom: Int!, $bbox: BoundingBoxInput) {
-  sectionsMapClusters(zoom: $zoom, bbox: $bbox) {
+  clusters(zoom: $zoom, bbox: $bbox) {
     lat lng pointCount expansionZoom sections { slug }
   }
 }
@@ -217,7 +217,7 @@ async def test_clusters_group_nearby_sections_at_low_zoom_and_split_when_zoomed_
     await placed("germany", BERLIN)
     await placed("spain", MADRID)
     await placed("cameroon", YAOUNDE)
-    world = (await gql.data(CLUSTERS, {"zoom": 0}))["sectionsMapClusters"]
+    world = (await gql.data(CLUSTERS, {"zoom": 0}))["clusters"]
     by_count = sorted(world, key=lambda cluster: -cluster["pointCount"])
     europe, cameroon = by_count
     assert europe["pointCount"] == 2
@@ -228,7 +228,7 @@ async def test_clusters_group_nearby_sections_at_low_zoom_and_split_when_zoomed_
     assert MADRID["lng"] < europe["lng"] < BERLIN["lng"]
     assert cameroon["pointCount"] == 1
     assert cameroon["expansionZoom"] is None
-    split = (await gql.data(CLUSTERS, {"zoom": europe["expansionZoom"]}))["sectionsMapClusters"]
+    split = (await gql.data(CLUSTERS, {"zoom": europe["expansionZoom"]}))["clusters"]
     assert sorted(cluster["pointCount"] for cluster in split) == [1, 1, 1]
 
 
@@ -236,7 +236,7 @@ async def test_clusters_outside_the_box_are_left_out(gql: GraphQLClient) -> None
     await placed("germany", BERLIN)
     await placed("cameroon", YAOUNDE)
     africa = {"west": -20, "south": -35, "east": 52, "north": 20}
-    found = (await gql.data(CLUSTERS, {"zoom": 6, "bbox": africa}))["sectionsMapClusters"]
+    found = (await gql.data(CLUSTERS, {"zoom": 6, "bbox": africa}))["clusters"]
     assert [[s["slug"] for s in cluster["sections"]] for cluster in found] == [["cameroon"]]
 
 

@@ -1,4 +1,4 @@
-"""Root fields: ``sectionsMap`` (filtered features) and ``sectionsMapClusters`` (map markers)."""
+"""Root fields: ``sectionsMap`` (filtered features) and ``clusters`` (map markers)."""
 
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ class SectionsMapQueries:
         "sections grouped as map libraries group them (Supercluster's algorithm, 40 px radius "
         "on 512 px tiles), with those centred in `bbox`."
     )
-    async def sections_map_clusters(
+    async def clusters(
         self,
         zoom: int,
         bbox: BoundingBoxInput | None = None,
