@@ -17,6 +17,7 @@ from hub.content.models import (
     Section,
     Theme,
 )
+from hub.content.queries import PostFilter, filter_posts
 from hub.content.validation import (
     check_country_code,
     check_language_tag,
@@ -55,6 +56,7 @@ __all__ = [
     "PluginError",
     "Post",
     "PostAuthor",
+    "PostFilter",
     "PostRef",
     "PostSection",
     "PostStatus",
@@ -74,6 +76,7 @@ __all__ = [
     "check_language_tag",
     "check_slug",
     "check_url",
+    "filter_posts",
     "hookimpl",
     "nodes_by_pk",
     "open_database",

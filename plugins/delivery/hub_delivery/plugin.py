@@ -10,12 +10,15 @@ from starlette.middleware import Middleware
 
 from hub import ModelApp, Setting, Settings, hookimpl
 from hub_delivery import hookspecs, settings
+from hub_delivery.feeds import feed_routes
 from hub_delivery.middleware import DeliveryMiddleware
+from hub_delivery.oembed import oembed_routes
 from hub_delivery.runtime import STATE_KEY, Delivery
 
 if TYPE_CHECKING:
     import typer
     from starlette.applications import Starlette
+    from starlette.routing import BaseRoute
 
 
 @hookimpl
@@ -37,6 +40,12 @@ def register_models() -> Sequence[ModelApp]:
 @hookimpl
 def register_middleware() -> Sequence[Middleware]:
     return [Middleware(DeliveryMiddleware)]
+
+
+@hookimpl
+def register_routes(settings: Settings) -> Sequence[BaseRoute]:
+    # Feeds and oEmbed: the formats partners' tools read without GraphQL.
+    return [*feed_routes(settings), *oembed_routes(settings)]
 
 
 @hookimpl

@@ -13,6 +13,9 @@ TYPE_MAX_AGE = "HUB_DELIVERY_TYPE_MAX_AGE"
 ALLOWLIST = "HUB_DELIVERY_ALLOWLIST"
 RESPONSE_CACHE_ENTRIES = "HUB_DELIVERY_RESPONSE_CACHE_ENTRIES"
 PERSISTED_QUERY_ENTRIES = "HUB_DELIVERY_PERSISTED_QUERY_ENTRIES"
+POST_URL = "HUB_DELIVERY_POST_URL"
+MAP_URL = "HUB_DELIVERY_MAP_URL"
+FEED_TITLE = "HUB_DELIVERY_FEED_TITLE"
 
 _TYPE_AGE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(\d+)$")
 
@@ -35,6 +38,17 @@ def parse_type_max_ages(items: tuple[str, ...]) -> dict[str, int]:
 
 def _type_max_ages(items: tuple[str, ...]) -> None:
     parse_type_max_ages(items)
+
+
+def _absolute_url(value: str) -> None:
+    if value and not re.fullmatch(r"https?://[^\s/?#]+/?[^\s]*", value):
+        raise ValueError("must be an absolute http(s) URL, such as https://example.org/map")
+
+
+def _post_url_pattern(value: str) -> None:
+    _absolute_url(value)
+    if value and value.count("{slug}") != 1:
+        raise ValueError("must contain {slug} once, such as https://example.org/news/{slug}")
 
 
 DECLARED: tuple[Setting[Any], ...] = (
@@ -74,6 +88,29 @@ DECLARED: tuple[Setting[Any], ...] = (
         "How many automatic persisted queries each process remembers (least recently used go).",
         _not_negative,
     ),
+    Setting(
+        POST_URL,
+        str,
+        "",
+        "Public URL of a post on the organisation's site, with {slug}, such as "
+        "https://example.org/news/{slug}. Feeds link to it and oEmbed embeds it; empty turns "
+        "both off for posts.",
+        _post_url_pattern,
+    ),
+    Setting(
+        MAP_URL,
+        str,
+        "",
+        "Public URL of the page showing the sections map, such as https://example.org/map; "
+        "oEmbed embeds the hub's /map for it. Empty: the map is not embeddable by URL.",
+        _absolute_url,
+    ),
+    Setting(
+        FEED_TITLE,
+        str,
+        "Latest posts",
+        "Title of the feeds under /feeds; a filtered feed adds the theme, section or author.",
+    ),
 )
 
 
@@ -99,3 +136,18 @@ def response_cache_entries(settings: Settings) -> int:
 def persisted_query_entries(settings: Settings) -> int:
     entries: int = settings.get(PERSISTED_QUERY_ENTRIES)
     return entries
+
+
+def post_url_pattern(settings: Settings) -> str:
+    pattern: str = settings.get(POST_URL)
+    return pattern
+
+
+def map_url(settings: Settings) -> str:
+    url: str = settings.get(MAP_URL)
+    return url
+
+
+def feed_title(settings: Settings) -> str:
+    title: str = settings.get(FEED_TITLE)
+    return title

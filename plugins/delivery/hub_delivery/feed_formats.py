@@ -1,0 +1,145 @@
+"""The three feed formats partners' readers take: RSS 2.0, Atom (RFC 4287) and JSON Feed 1.1.
+
+XML is built with ``xml.etree`` so titles and bodies are always escaped by the serializer,
+never pasted into markup. Namespaces are written as ``xmlns`` attributes and prefixed names
+rather than with ``ET.register_namespace``, which changes a process-wide table.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime
+
+import orjson
+
+from hub_delivery.feed_query import FeedPost
+from hub_delivery.public_urls import PublicUrls
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    title: str
+    #: The hub URL this feed is read from (its ``self`` link).
+    feed_url: str
+    #: The newest change among the posts, or the request's moment for an empty feed.
+    updated: datetime
+
+
+@dataclass(frozen=True)
+class FeedFormat:
+    media_type: str
+    render: Callable[[FeedInfo, Sequence[FeedPost], PublicUrls], bytes]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _summary(post: FeedPost) -> str:
+    return post.excerpt or post.title
+
+
+def _xml(root: ET.Element) -> bytes:
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document
+
+
+def _child(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def render_rss(info: FeedInfo, posts: Sequence[FeedPost], urls: PublicUrls) -> bytes:
+    rss = ET.Element("rss", {"version": "2.0", "xmlns:atom": ATOM_NS, "xmlns:dc": DC_NS})
+    channel = _child(rss, "channel")
+    _child(channel, "title", info.title)
+    _child(channel, "link", urls.site_url)
+    _child(channel, "description", info.title)
+    _child(channel, "lastBuildDate", format_datetime(info.updated))
+    # RSS has no self link of its own; the Atom one is what validators ask for.
+    _child(channel, "atom:link", href=info.feed_url, rel="self", type="application/rss+xml")
+    for post in posts:
+        item = _child(channel, "item")
+        link = urls.post_url(post.slug)
+        _child(item, "title", post.title)
+        _child(item, "link", link)
+        _child(item, "guid", link, isPermaLink="true")
+        _child(item, "pubDate", format_datetime(post.published_at))
+        _child(item, "description", post.body or _summary(post))
+        # <author> must be an e-mail address in RSS 2.0; names go in Dublin Core.
+        for name in post.authors:
+            _child(item, "dc:creator", name)
+    return _xml(rss)
+
+
+def render_atom(info: FeedInfo, posts: Sequence[FeedPost], urls: PublicUrls) -> bytes:
+    feed = ET.Element("feed", {"xmlns": ATOM_NS})
+    _child(feed, "id", info.feed_url)
+    _child(feed, "title", info.title)
+    _child(feed, "updated", _iso(info.updated))
+    _child(feed, "link", href=info.feed_url, rel="self", type="application/atom+xml")
+    _child(feed, "link", href=urls.site_url, rel="alternate", type="text/html")
+    # Atom requires an author for every entry; the feed's stands in for posts without one.
+    _child(_child(feed, "author"), "name", info.title)
+    for post in posts:
+        entry = _child(feed, "entry")
+        link = urls.post_url(post.slug)
+        _child(entry, "id", link)
+        _child(entry, "title", post.title, type="text")
+        _child(entry, "link", href=link, rel="alternate", type="text/html")
+        _child(entry, "published", _iso(post.published_at))
+        _child(entry, "updated", _iso(max(post.updated_at, post.published_at)))
+        for name in post.authors:
+            _child(_child(entry, "author"), "name", name)
+        _child(entry, "summary", _summary(post), type="text")
+        if post.body:
+            _child(entry, "content", post.body, type="html")
+    return _xml(feed)
+
+
+def render_json_feed(info: FeedInfo, posts: Sequence[FeedPost], urls: PublicUrls) -> bytes:
+    items = []
+    for post in posts:
+        link = urls.post_url(post.slug)
+        item: dict[str, object] = {
+            "id": link,
+            "url": link,
+            "title": post.title,
+            "summary": _summary(post),
+            "date_published": _iso(post.published_at),
+            "date_modified": _iso(max(post.updated_at, post.published_at)),
+            "language": post.language,
+        }
+        # JSON Feed 1.1 wants content_html or content_text in every item.
+        if post.body:
+            item["content_html"] = post.body
+        else:
+            item["content_text"] = _summary(post)
+        if post.authors:
+            item["authors"] = [{"name": name} for name in post.authors]
+        items.append(item)
+    return orjson.dumps(
+        {
+            "version": JSON_FEED_VERSION,
+            "title": info.title,
+            "home_page_url": urls.site_url,
+            "feed_url": info.feed_url,
+            "items": items,
+        }
+    )
+
+
+FORMATS: dict[str, FeedFormat] = {
+    "rss": FeedFormat("application/rss+xml; charset=utf-8", render_rss),
+    "atom": FeedFormat("application/atom+xml; charset=utf-8", render_atom),
+    "json": FeedFormat("application/feed+json; charset=utf-8", render_json_feed),
+}

@@ -1,0 +1,59 @@
+"""``/feeds/posts.rss``, ``.atom`` and ``.json``: public posts as feeds, filtered like GraphQL.
+
+Parameters: ``theme``, ``section``, ``author`` (slugs), ``language``, ``published_after``,
+``published_before`` (ISO 8601) and ``limit`` (1 to 100, default 20). Newest first.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from hub import Context, Settings
+from hub_delivery import settings as delivery_settings
+from hub_delivery.cacheable import cacheable_response, problem
+from hub_delivery.feed_formats import FORMATS, FeedInfo
+from hub_delivery.feed_query import (
+    BadFeedRequest,
+    UnknownSubject,
+    feed_posts,
+    named_subjects,
+    parse_feed_request,
+)
+from hub_delivery.public_urls import PublicUrls
+
+FEED_PATH = "/feeds/posts.{extension}"
+
+
+def feed_routes(settings: Settings) -> list[BaseRoute]:
+    urls = PublicUrls.from_settings(settings)
+    if not urls.has_posts:
+        # Without the public post URL, feed items would have nowhere to link to.
+        return []
+    max_age = delivery_settings.max_age(settings)
+    title = delivery_settings.feed_title(settings)
+
+    async def posts_feed(request: Request) -> Response:
+        feed_format = FORMATS.get(request.path_params["extension"])
+        if feed_format is None:
+            return problem(404, f"no such feed format; use one of {', '.join(sorted(FORMATS))}")
+        try:
+            wanted = await named_subjects(parse_feed_request(request.query_params))
+        except BadFeedRequest as error:
+            return problem(400, str(error))
+        except UnknownSubject as error:
+            return problem(404, str(error))
+        # No actor: feeds are anonymous, so only public posts are ever in them.
+        context = Context(settings, request.app.state.hub.plugin_manager, {}, request=request)
+        posts = await feed_posts(context, wanted)
+        info = FeedInfo(
+            title=" — ".join((title, *wanted.subjects)),
+            feed_url=str(request.url),
+            updated=max((max(p.updated_at, p.published_at) for p in posts), default=context.now),
+        )
+        body = feed_format.render(info, posts, urls)
+        keys = ["Post", *(f"Post:{post.id}" for post in posts)]
+        return cacheable_response(request, body, feed_format.media_type, max_age, keys)
+
+    return [Route(FEED_PATH, posts_feed, methods=["GET"], name="delivery_posts_feed")]

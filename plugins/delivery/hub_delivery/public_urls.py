@@ -1,0 +1,72 @@
+"""The organisation's public URLs: a post's URL from its slug, and back from a URL to what it shows.
+
+Feeds link to these URLs and oEmbed consumers send them, so both directions come from the same
+settings (``HUB_DELIVERY_POST_URL``, ``HUB_DELIVERY_MAP_URL``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from hub import Settings
+from hub_delivery import settings as delivery_settings
+
+SLUG = "{slug}"
+
+
+def _comparable(url: str) -> str:
+    """A URL without query, fragment and trailing slash, scheme and host lowercased.
+
+    Consumers send the URL a reader shared: tracking parameters or an anchor must not stop it
+    from being recognised.
+    """
+    parts = urlsplit(url.strip())
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), "", ""))
+
+
+@dataclass(frozen=True)
+class PublicUrls:
+    post_pattern: str
+    map_url: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PublicUrls:
+        return cls(
+            delivery_settings.post_url_pattern(settings), delivery_settings.map_url(settings)
+        )
+
+    @property
+    def has_posts(self) -> bool:
+        return self.post_pattern != ""
+
+    @property
+    def site_url(self) -> str:
+        """The site the posts live on: the origin of the post URL pattern."""
+        parts = urlsplit(self.post_pattern)
+        return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
+
+    def post_url(self, slug: str) -> str:
+        return self.post_pattern.replace(SLUG, quote(slug, safe=""))
+
+    def post_slug(self, url: str) -> str | None:
+        """The slug in a URL following the post pattern, or ``None`` for any other URL."""
+        if not self.has_posts:
+            return None
+        before, _, after = self._pattern_parts()
+        match = re.fullmatch(
+            re.escape(before) + r"([a-z0-9]+(?:-[a-z0-9]+)*)" + re.escape(after), _comparable(url)
+        )
+        return match.group(1) if match else None
+
+    def _pattern_parts(self) -> tuple[str, str, str]:
+        # A placeholder no URL contains, so the pattern is compared like the URLs it matches.
+        parts = urlsplit(self.post_pattern.replace(SLUG, "\0"))
+        comparable = urlunsplit(
+            (parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), "", "")
+        )
+        return comparable.partition("\0")
+
+    def is_map(self, url: str) -> bool:
+        return self.map_url != "" and _comparable(url) == _comparable(self.map_url)
