@@ -401,12 +401,7 @@ class ContentMutations:
 
     @strawberry.mutation(description="Create a person.", permission_classes=[EDITORS])
     async def create_person(self, info: Info, input: CreatePersonInput) -> CreatePersonPayload:
-        problems = Problems()
-        columns = editing.clean_columns(PERSON, input_values(input), problems)
-        columns.update(await person_section(input, problems))
-        if problems.errors:
-            return CreatePersonPayload(person=None, errors=problems.errors)
-        row, errors = await attempt(editing.create(info.context, PERSON, columns), info.context)
+        row, errors = await _create(info, PERSON, input)
         return CreatePersonPayload(person=make(PERSON, row), errors=errors)
 
     @strawberry.mutation(description="Change a person.", permission_classes=[EDITORS])
@@ -423,11 +418,7 @@ class ContentMutations:
 
     @strawberry.mutation(description="Create a section.", permission_classes=[EDITORS])
     async def create_section(self, info: Info, input: CreateSectionInput) -> CreateSectionPayload:
-        problems = Problems()
-        columns = editing.clean_columns(SECTION, input_values(input), problems)
-        if problems.errors:
-            return CreateSectionPayload(section=None, errors=problems.errors)
-        row, errors = await attempt(editing.create(info.context, SECTION, columns), info.context)
+        row, errors = await _create(info, SECTION, input)
         return CreateSectionPayload(section=make(SECTION, row), errors=errors)
 
     @strawberry.mutation(description="Change a section.", permission_classes=[EDITORS])
@@ -444,11 +435,7 @@ class ContentMutations:
 
     @strawberry.mutation(description="Create a theme.", permission_classes=[EDITORS])
     async def create_theme(self, info: Info, input: CreateThemeInput) -> CreateThemePayload:
-        problems = Problems()
-        columns = editing.clean_columns(THEME, input_values(input), problems)
-        if problems.errors:
-            return CreateThemePayload(theme=None, errors=problems.errors)
-        row, errors = await attempt(editing.create(info.context, THEME, columns), info.context)
+        row, errors = await _create(info, THEME, input)
         return CreateThemePayload(theme=make(THEME, row), errors=errors)
 
     @strawberry.mutation(description="Change a theme.", permission_classes=[EDITORS])
@@ -459,6 +446,19 @@ class ContentMutations:
     @strawberry.mutation(description="Delete a theme.", permission_classes=[EDITORS])
     async def delete_theme(self, info: Info, input: DeleteInput) -> DeletePayload:
         return await _delete(info, THEME, input)
+
+
+async def _create(
+    info: Info, kind: Kind, data: Any
+) -> tuple[dict[str, Any] | None, list[FieldError]]:
+    """Check ``data`` field by field and create the row, for people, sections and themes."""
+    problems = Problems()
+    columns = editing.clean_columns(kind, input_values(data), problems)
+    if kind is PERSON:
+        columns.update(await person_section(data, problems))
+    if problems.errors:
+        return None, problems.errors
+    return await attempt(editing.create(info.context, kind, columns), info.context)
 
 
 async def _update(
