@@ -113,6 +113,13 @@ CORE_SETTINGS: tuple[Setting[Any], ...] = (
     Setting(
         "HUB_CORS_ORIGINS", tuple, (), "Comma-separated origins allowed by CORS (empty: none)."
     ),
+    Setting(
+        "HUB_COMPILED_EXECUTION",
+        bool,
+        True,
+        "Run query documents from a plan made once per document instead of graphql-core's "
+        "field-by-field walk (the answers are the same; off for comparison).",
+    ),
 )
 
 
@@ -131,6 +138,7 @@ class Settings:
     max_tokens: int = 2000
     max_body_bytes: int = 1_048_576
     cors_origins: tuple[str, ...] = ()
+    compiled_execution: bool = True
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

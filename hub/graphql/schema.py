@@ -22,6 +22,7 @@ from strawberry.types.base import get_object_definition
 
 from hub.errors import PluginError
 from hub.graphql import composed
+from hub.graphql.compiled import compiled_executor_class
 from hub.graphql.context import LoaderFactory
 from hub.graphql.safety import log_errors
 from hub.plugins import iter_results
@@ -197,6 +198,9 @@ def build_schema(pm: pluggy.PluginManager, settings: Settings) -> BuiltSchema:
             types=final_types,
             extensions=schema_extensions,
             config=StrawberryConfig(),
+            execution_context_class=(
+                compiled_executor_class() if settings.compiled_execution else None
+            ),
         )
     except Exception as error:
         raise PluginError(f"The GraphQL schema cannot be built: {error}") from error
