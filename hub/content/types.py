@@ -15,8 +15,11 @@ from strawberry import relay
 
 from hub.graphql.connection import Connection
 from hub.graphql.context import Info
+from hub.graphql.loaded import loaded_field
 from hub.graphql.nodes import nodes_by_pk
-from hub.graphql.refs import PersonRef, PostRef, SectionRef, ThemeRef
+
+# The loaded fields' string annotations name these refs: they must be importable here.
+from hub.graphql.refs import PersonRef, PostRef, SectionRef, ThemeRef  # noqa: F401
 
 WORDS_PER_MINUTE = 200
 
@@ -102,10 +105,11 @@ class SectionType(relay.Node):
     ) -> list[SectionType | None]:
         return await nodes_by_pk(info, "section_by_id", node_ids, required)
 
-    @strawberry.field(description="People of this section, board members first.")
-    async def people(self, info: Info) -> list[PersonRef]:
-        people: list[PersonType] = await info.context.loaders["people_by_section"].load(self.id)
-        return people
+    people = loaded_field(
+        "people_by_section",
+        "list[PersonRef]",
+        description="People of this section, board members first.",
+    )
 
     posts = related_posts("section", "Posts about this section, newest first.")
 
@@ -138,14 +142,12 @@ class PersonType(relay.Node):
     ) -> list[PersonType | None]:
         return await nodes_by_pk(info, "person_by_id", node_ids, required)
 
-    @strawberry.field(description="The section this person belongs to, if any.")
-    async def section(self, info: Info) -> SectionRef | None:
-        if self.section_id is None:
-            return None
-        section: SectionType | None = await info.context.loaders["section_by_id"].load(
-            self.section_id
-        )
-        return section
+    section = loaded_field(
+        "section_by_id",
+        "SectionRef | None",
+        key="section_id",
+        description="The section this person belongs to, if any.",
+    )
 
     posts = related_posts("author", "Posts this person wrote, newest first.")
 
@@ -189,17 +191,14 @@ class PostType(relay.Node):
         words = len(html_to_text(self.body_html).split())
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
-    @strawberry.field(description="The authors, in the order they are credited.")
-    async def authors(self, info: Info) -> list[PersonRef]:
-        authors: list[PersonType] = await info.context.loaders["post_authors"].load(self.id)
-        return authors
-
-    @strawberry.field(description="The themes this post is filed under.")
-    async def themes(self, info: Info) -> list[ThemeRef]:
-        themes: list[ThemeType] = await info.context.loaders["post_themes"].load(self.id)
-        return themes
-
-    @strawberry.field(description="The sections this post is about.")
-    async def sections(self, info: Info) -> list[SectionRef]:
-        sections: list[SectionType] = await info.context.loaders["post_sections"].load(self.id)
-        return sections
+    authors = loaded_field(
+        "post_authors",
+        "list[PersonRef]",
+        description="The authors, in the order they are credited.",
+    )
+    themes = loaded_field(
+        "post_themes", "list[ThemeRef]", description="The themes this post is filed under."
+    )
+    sections = loaded_field(
+        "post_sections", "list[SectionRef]", description="The sections this post is about."
+    )

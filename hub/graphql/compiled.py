@@ -52,6 +52,8 @@ from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
+from hub.graphql.loaded import LoadedBy, loaded_by
+
 #: Documents kept planned per schema; the parser cache keeps the same number of documents.
 PLANNED_DOCUMENTS = 512
 
@@ -80,6 +82,8 @@ class FieldPlan:
     child: ObjectPlan | None = None
     #: The argument values do not depend on the source object: computed once per run.
     has_arguments: bool = False
+    #: A :func:`~hub.graphql.loaded.loaded_field`: one ``load_many`` for the whole level.
+    loaded: LoadedBy | None = None
 
 
 @dataclass(eq=False)
@@ -111,6 +115,15 @@ def _unwrap(type_: GraphQLOutputType) -> tuple[bool, bool, bool, GraphQLOutputTy
     if isinstance(named, GraphQLList | GraphQLNonNull):
         raise NotPlannable("nested lists")
     return nullable, True, items_nullable, named
+
+
+def _loaded(field_def: GraphQLField) -> LoadedBy | None:
+    """The loader behind a ``loaded_field`` that nothing else wraps (permissions, extensions)."""
+    strawberry_field = field_def.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if strawberry_field is None or strawberry_field.extensions:
+        return None
+    resolver = strawberry_field.base_resolver
+    return loaded_by(resolver.wrapped_func) if resolver is not None else None
 
 
 def _attribute_reader(field_def: GraphQLField) -> Callable[[Any], Any] | None:
@@ -187,6 +200,7 @@ class Planner:
             read=_attribute_reader(field_def),
             serialize=None,
             has_arguments=bool(field_def.args or nodes[0].arguments),
+            loaded=_loaded(field_def),
         )
         if is_leaf_type(named):
             assert isinstance(named, GraphQLLeafType)
@@ -292,6 +306,9 @@ class Run:
         for field_plan in plan.fields:
             read = field_plan.read
             waiting: list[int] = []
+            if field_plan.loaded is not None:
+                unfinished.append(self._load(plan, field_plan, sources, results, paths))
+                continue
             if read is not None:
                 column = [read(source) for source in sources]
             else:
@@ -324,6 +341,28 @@ class Run:
             self._leaves(field_plan, column, results)
         else:
             await self._children(plan, field_plan, column, results, paths)
+
+    async def _load(
+        self,
+        plan: ObjectPlan,
+        field_plan: FieldPlan,
+        sources: list[Any],
+        results: list[dict[str, Any]],
+        paths: Sequence[Path | None],
+    ) -> None:
+        """A loaded field for every source, asked of its loader at once."""
+        loaded = field_plan.loaded
+        assert loaded is not None
+        loaders = getattr(self.executor.context_value, "loaders", None)
+        if loaders is None:
+            raise PlanAborted
+        keys = [loaded.read_key(source) for source in sources]
+        try:
+            found = iter(await loaders[loaded.loader].load_many([k for k in keys if k is not None]))
+        except Exception as error:
+            raise PlanAborted from error
+        column = [None if key is None else next(found) for key in keys]
+        await self._complete(plan, field_plan, column, [], results, paths)
 
     def _resolve(
         self,

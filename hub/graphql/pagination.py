@@ -19,6 +19,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from hub.errors import UserError
+from hub.rows import fetch_values
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -163,10 +164,9 @@ async def paginate(
         )
     selected = list(dict.fromkeys([*fields, *(column.name for column in ordering.columns)]))
     # One row more than asked tells whether another page exists (also for a page of 0).
-    rows: list[dict[str, Any]] = list(
-        await window.order_by(*ordering.order_by(reverse=from_end))
-        .limit(size + 1)
-        .values(*selected)
+    rows = await fetch_values(
+        window.order_by(*ordering.order_by(reverse=from_end)).limit(size + 1).values(*selected),
+        selected,
     )
     has_more = len(rows) > size
     rows = rows[:size]
