@@ -30,6 +30,7 @@ from hub.errors import PluginError, UserError
 from hub.events import ContentEvent, EventKind
 from hub.graphql.connection import Connection, Edge
 from hub.graphql.context import Context, Info, LoaderFactory
+from hub.graphql.loaded import loaded_field
 from hub.graphql.nodes import nodes_by_pk
 from hub.graphql.pagination import Ordering, PageArgs, PageInfo, SortColumn, paginate
 from hub.graphql.refs import PersonRef, PostRef, SectionRef, ThemeRef, ref
@@ -78,6 +79,7 @@ __all__ = [
     "check_url",
     "filter_posts",
     "hookimpl",
+    "loaded_field",
     "nodes_by_pk",
     "open_database",
     "paginate",

@@ -106,6 +106,9 @@ CASES: dict[str, Case] = {
         {},
         planned=True,
     ),
+    "a loaded field whose key is null": Case(
+        "{ people(first: 10) { edges { node { slug section { slug } } } } }", {}, planned=True
+    ),
     "plugins' fields on core types": Case(
         """{ sections { edges { node { slug location { lat lng city } region version
             events { __typename } campaigns { __typename } } } } }""",

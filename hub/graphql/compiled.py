@@ -92,6 +92,8 @@ class ObjectPlan:
     keys: tuple[str, ...]
     typename_keys: tuple[str, ...]
     fields: list[FieldPlan] = field(default_factory=list)
+    #: Some resolver at or below this level gets a resolve info, so response paths are built.
+    needs_paths: bool = False
 
 
 def _reject_directives(operation: OperationDefinitionNode, fragments: Sequence[Any]) -> None:
@@ -178,6 +180,10 @@ class Planner:
                 raise NotPlannable(f"unknown field {name}")
             plan.fields.append(self._field_plan(type_, key, field_def, details))
         plan.typename_keys = tuple(typename_keys)
+        plan.needs_paths = any(
+            (f.read is None and f.loaded is None) or (f.child is not None and f.child.needs_paths)
+            for f in plan.fields
+        )
         return plan
 
     def _field_plan(
@@ -438,8 +444,9 @@ class Run:
         key = field_plan.key
         type_name = plan.type.name
         is_type_of = child.type.is_type_of
+        track = child.needs_paths
         sources: list[Any] = []
-        child_paths: list[Path] = []
+        child_paths: list[Path | None] = []
         # Where each child's answer goes: the parent's dict, or a slot of a list in it.
         slots: list[tuple[Any, Any]] = []
         for index, value in enumerate(column):
@@ -447,7 +454,7 @@ class Run:
                 if not field_plan.nullable:
                     raise PlanAborted
                 continue
-            field_path = Path(paths[index], key, type_name)
+            field_path = Path(paths[index], key, type_name) if track else None
             if field_plan.is_list:
                 value = _as_list(value)
                 items: list[Any] = [None] * len(value)
@@ -458,7 +465,7 @@ class Run:
                             raise PlanAborted
                         continue
                     sources.append(item)
-                    child_paths.append(Path(field_path, position, None))
+                    child_paths.append(Path(field_path, position, None) if track else None)
                     slots.append((items, position))
             else:
                 sources.append(value)
@@ -469,7 +476,10 @@ class Run:
         if is_type_of is not None:
             # Strawberry's checks look at the object only; one info serves them all.
             info = self.executor.build_resolve_info(
-                field_plan.field_def, field_plan.field_nodes, plan.type, child_paths[0]
+                field_plan.field_def,
+                field_plan.field_nodes,
+                plan.type,
+                child_paths[0] or Path(paths[0], key, type_name),
             )
             for source in sources:
                 if is_type_of(source, info) is not True:
