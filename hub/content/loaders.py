@@ -23,6 +23,7 @@ from hub.content.models import Person, PostAuthor, PostSection, PostTheme, Secti
 from hub.content.types import PersonType, PostType, SectionType, ThemeType
 from hub.content.visibility import visible_posts
 from hub.graphql.context import Context, LoaderFactory
+from hub.rows import fetch_values
 
 T = TypeVar("T")
 
@@ -140,7 +141,8 @@ load_post_sections = _grouped(
 
 def _posts_by_id(context: Context) -> DataLoader[int, PostType | None]:
     async def load(ids: Sequence[int]) -> list[PostType | None]:
-        rows = await visible_posts(context).filter(id__in=list(ids)).values(*POST_FIELDS)
+        query = visible_posts(context).filter(id__in=list(ids)).values(*POST_FIELDS)
+        rows = await fetch_values(query, list(POST_FIELDS))
         found = {row["id"]: PostType.from_row(row) for row in rows}
         return [found.get(key) for key in ids]
 

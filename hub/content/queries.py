@@ -19,6 +19,7 @@ from hub.graphql.connection import Connection
 from hub.graphql.context import Info
 from hub.graphql.pagination import Ordering, PageArgs, SortColumn, paginate
 from hub.graphql.refs import PersonRef, PostRef, SectionRef, ThemeRef
+from hub.rows import fetch_values
 
 
 @strawberry.input(description="Narrows a list of posts; every given condition must hold.")
@@ -155,8 +156,9 @@ class ContentQueries:
 
     @strawberry.field(description="A post by its slug, or null when there is none to see.")
     async def post(self, info: Info, slug: str) -> PostRef | None:
-        row = await visible_posts(info.context).filter(slug=slug).first().values(*POST_FIELDS)
-        return PostType.from_row(row) if row else None
+        query = visible_posts(info.context).filter(slug=slug).limit(1).values(*POST_FIELDS)
+        rows = await fetch_values(query, list(POST_FIELDS))
+        return PostType.from_row(rows[0]) if rows else None
 
     @strawberry.field(description="People in alphabetical order.")
     async def people(
