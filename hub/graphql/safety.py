@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from graphql import GraphQLError
@@ -15,10 +16,10 @@ from strawberry.extensions import (
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.extensions.query_depth_limiter import IgnoreContext
 from strawberry.relay.types import GlobalIDValueError
+from strawberry.schema.schema import validate_document
 
 from hub.settings import Settings
 
@@ -42,10 +43,58 @@ def _is_introspection(context: IgnoreContext) -> bool:
 
 ExtensionFactory = Callable[[], SchemaExtension]
 
+#: Documents kept parsed and validated (the same bound for both caches).
+CACHED_DOCUMENTS = 512
+
+
+class _Validated:
+    """Validation results by document identity: the parser cache hands out one document per
+    text, and Strawberry's ``ValidationCache`` hashes the whole syntax tree on every request."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[int, tuple[Any, ...]], tuple[Any, list[GraphQLError]]] = (
+            OrderedDict()
+        )
+
+    def errors(self, schema: Any, document: Any, rules: Any) -> list[GraphQLError]:
+        key = (id(document), tuple(rules or ()))
+        entry = self.entries.get(key)
+        # The document is kept with its errors, so its id cannot be reused by another.
+        if entry is not None and entry[0] is document:
+            self.entries.move_to_end(key)
+            return entry[1]
+        errors = validate_document(schema, document, rules)
+        self.entries[key] = (document, errors)
+        if len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+        return errors
+
+
+_VALIDATED = _Validated(CACHED_DOCUMENTS)
+
+
+class CachedValidation(SchemaExtension):
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        context.pre_execution_errors = _VALIDATED.errors(
+            context.schema._schema, context.graphql_document, context.validation_rules
+        )
+        yield
+
+
+class MaskServerErrors(MaskErrors):
+    """Strawberry's ``MaskErrors`` without its per-request runtime ``Protocol`` check."""
+
+    def _process_result(self, result: object) -> None:
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
+
 
 def safety_extensions(settings: Settings) -> Sequence[ExtensionFactory]:
-    # Limit rules are built once: ValidationCache keys on the rule classes, and fresh classes
-    # per request would never hit the cache.
+    # Limit rules are built once: the validation cache keys on the rule classes, and fresh
+    # classes per request would never hit the cache.
     limit_rules = [
         *QueryDepthLimiter(
             max_depth=settings.max_query_depth, should_ignore=_is_introspection
@@ -53,14 +102,14 @@ def safety_extensions(settings: Settings) -> Sequence[ExtensionFactory]:
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
     extensions: list[ExtensionFactory] = [
-        lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
+        lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
+        CachedValidation,
         lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
     ]
     if not settings.debug:
         extensions.append(
-            lambda: MaskErrors(
+            lambda: MaskServerErrors(
                 should_mask_error=lambda error: not is_user_error(error),
                 error_message=MASKED_MESSAGE,
             )
