@@ -315,6 +315,35 @@ async def test_pages_follow_the_end_cursor(content: Starlette, gql: GraphQLClien
     assert "at most 100" in message
 
 
+async def test_a_page_with_facets_is_one_search_that_agrees_with_separate_ones(
+    content: Starlette, gql: GraphQLClient
+) -> None:
+    facets_only = await gql.data(
+        'query($f: Int) { search(query: "women", first: $f) { edges { cursor } '
+        "facets { exhaustive types { value count } themes { value label count } "
+        "sections { value count } } } }",
+        {"f": 0},
+    )
+    assert facets_only["search"]["edges"] == []
+    assert facets_only["search"]["facets"] == (await search(gql, "women"))["facets"]
+    backend = current_backend()
+    for text, filters, offset in [
+        ("women", SearchFilters(types=("Post", "Person", "Section"), every_type=True), 0),
+        ("women", SearchFilters(types=("Post", "Person", "Section"), every_type=True), 1),
+        ("board", SearchFilters(types=("Person", "Section"), section="wilpf-spain"), 0),
+        ("nothing-like-this", SearchFilters(types=("Post",)), 0),
+    ]:
+        request = SearchRequest(
+            parse_query(text), filters, include_unpublished=False, now=datetime.now(UTC),
+            rank_window=1000,
+        )  # fmt: skip
+        hits, counts = await backend.page_and_facets(request, 2, offset)
+        assert hits == await backend.page(request, 2, offset)
+        assert counts == await backend.facets(request)
+        # Three posts mention women: two on the first page, the last two from offset 1.
+        assert len(hits) == {"women": 2, "board": 1}.get(text, 0)
+
+
 async def test_suggestions_complete_the_last_word_of_titles(
     content: Starlette, gql: GraphQLClient
 ) -> None:

@@ -5,7 +5,8 @@
 Loads ``hub demo --posts N`` into a fresh database (unless ``--reuse``), runs
 ``hub search reindex``, then sends each query through the whole ASGI app (GraphQL parsing,
 validation, resolvers, SQL) in-process and prints p50/p95 per query and over all, and the
-query plan of the ranking statement. Set HUB_DATABASE_URL to benchmark PostgreSQL.
+query plan of the statement answering a page with its facets (EXPLAIN ANALYZE on PostgreSQL).
+Set HUB_DATABASE_URL to benchmark PostgreSQL.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from pathlib import Path
 import httpx
 from asgi_lifespan import LifespanManager
 from hub_search.backends.base import SearchFilters, SearchRequest
-from hub_search.backends.sqlite import SQLiteBackend, match_expression
+from hub_search.backends.postgres import PostgresBackend
+from hub_search.backends.sqlite import SQLiteBackend
 from hub_search.query import parse_query
 from tortoise import connections
 
@@ -55,34 +57,33 @@ def hub_command(*args: str) -> None:
     subprocess.run([str(hub), *args], check=True)
 
 
+def bench_request() -> SearchRequest:
+    """What the app asks the backend for the bench query "peace women", anonymously."""
+    return SearchRequest(
+        parse_query("peace women"),
+        SearchFilters(types=("Post", "Person", "Section", "Event"), every_type=True),
+        include_unpublished=False,
+        now=datetime.now(UTC),
+        rank_window=1000,
+    )
+
+
 async def plan(settings: Settings) -> list[str]:
+    """The plan of the statement answering a page with its facets (executed on PostgreSQL)."""
     connection = connections.get("default")
     if settings.is_sqlite:
-        request = SearchRequest(
-            parse_query("peace women"),
-            SearchFilters(types=("Post",), every_type=True),
-            include_unpublished=False,
-            now=datetime.now(UTC),
-            rank_window=1000,
-        )
-        match = match_expression(request.query, False)
-        sql, values = SQLiteBackend()._window_sql(request, match, ranked=True)
-        rows = await connection.execute_query_dict(
-            f"EXPLAIN QUERY PLAN {sql} ORDER BY score LIMIT 11", values
-        )
+        sql, values = SQLiteBackend().page_and_facets_sql(bench_request(), 11, 0)
+        rows = await connection.execute_query_dict(f"EXPLAIN QUERY PLAN {sql}", values)
         return [row["detail"] for row in rows]
-    rows = await connection.execute_query_dict(
-        "EXPLAIN SELECT id FROM search_document d "
-        "WHERE d.document @@ to_tsquery('hub_search', $1) LIMIT 11",
-        ["'peace' & 'women'"],
-    )
+    sql, values = PostgresBackend().page_sql(bench_request(), 11, 0)
+    rows = await connection.execute_query_dict(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", values)
     return [row["QUERY PLAN"] for row in rows]
 
 
 async def measure(settings: Settings, rounds: int) -> None:
     app = create_app(settings)
     async with LifespanManager(app):
-        print("query plan of the ranking statement:")
+        print("query plan of the page statement:")
         for line in await plan(settings):
             print("   ", line)
         transport = httpx.ASGITransport(app=app)

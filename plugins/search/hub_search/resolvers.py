@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 
 from hub import Info, PageInfo, UserError
 from hub_search.backends import current_backend
@@ -119,6 +120,20 @@ async def _nodes(
     return [found.get((hit.type_name, hit.pk)) for hit in hits]
 
 
+def _selects(info: Info, name: str) -> bool:
+    """Whether the query asks for the field ``name`` of the connection being resolved."""
+    pending: list[Selection] = list(info.selected_fields)
+    while pending:
+        selection = pending.pop()
+        for child in selection.selections:
+            if isinstance(child, SelectedField):
+                if child.name == name:
+                    return True
+            else:  # a fragment: its fields are the connection's fields too
+                pending.append(child)
+    return False
+
+
 def _facets(counts: FacetCounts) -> SearchFacets:
     def values(found: list[tuple[str, str, int]]) -> list[SearchFacetValue]:
         return [SearchFacetValue(value=v, label=label, count=n) for v, label, n in found]
@@ -157,7 +172,13 @@ async def run_search(
         request.rank_window,
     )
     # One row more than asked tells whether another page exists.
-    hits = await backend.page(request, size + 1, offset) if size else []
+    counts: FacetCounts | None = None
+    if not size:
+        hits: list[Hit] = []
+    elif _selects(info, "facets"):
+        hits, counts = await backend.page_and_facets(request, size + 1, offset)
+    else:
+        hits = await backend.page(request, size + 1, offset)
     has_next = len(hits) > size
     hits = hits[:size]
     nodes = await _nodes(info, searchables, hits)
@@ -178,7 +199,7 @@ async def run_search(
         return await backend.count(request)
 
     async def count_facets() -> SearchFacets:
-        return _facets(await backend.facets(request))
+        return _facets(counts if counts is not None else await backend.facets(request))
 
     return connection_type(
         edges=edges,

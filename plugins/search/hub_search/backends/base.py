@@ -88,6 +88,11 @@ class SearchBackend(Protocol):
 
     async def page(self, request: SearchRequest, limit: int, offset: int) -> list[Hit]: ...
 
+    async def page_and_facets(
+        self, request: SearchRequest, limit: int, offset: int
+    ) -> tuple[list[Hit], FacetCounts]:
+        """``page`` and ``facets`` together, for a backend that can share their work."""
+
     async def count(self, request: SearchRequest) -> int: ...
 
     async def facets(self, request: SearchRequest) -> FacetCounts: ...

@@ -177,7 +177,13 @@ class PostgresBackend:
         )
         return [row["word"] for row in rows if within_one_edit(word, row["word"])]
 
-    async def page(self, request: SearchRequest, limit: int, offset: int) -> list[Hit]:
+    def page_sql(self, request: SearchRequest, limit: int, offset: int) -> tuple[str, list[Any]]:
+        """Every match ranked as the CTE ``hits``, and a page of it with highlights.
+
+        The rows have a ``facet`` column of ``'hit'`` so that facet counts over ``hits`` can
+        be appended with UNION ALL (``page_and_facets``): the index is searched once for both.
+        ``hits`` carries no text; only the page's rows read title and body, for ts_headline.
+        """
         values: list[Any] = [tsquery_text(request.query)]
         where = _conditions(request, values)
         options = (
@@ -186,33 +192,42 @@ class PostgresBackend:
         )
         values.extend([limit, offset, options])
         count = len(values)
+        # to_tsquery is written out at each use rather than computed once in a CTE: the
+        # planner then sees the actual query and estimates its matches.
+        query = f"to_tsquery('{CONFIGURATION}', $1)"
         sql = f"""
-            WITH search AS (SELECT to_tsquery('{CONFIGURATION}', $1) AS query),
-            ranked AS (
-                SELECT d.id, d.type, d.object_id, d.title, d.body,
-                       ts_rank(d.document, search.query) AS score
-                FROM search_document d, search
-                WHERE d.document @@ search.query AND {where}
-                ORDER BY score DESC, d.id LIMIT ${count - 2} OFFSET ${count - 1}
+            WITH hits AS MATERIALIZED (
+                SELECT d.id, d.type, d.object_id, ts_rank(d.document, {query}) AS score
+                FROM search_document d
+                WHERE d.document @@ {query} AND {where}
+            ),
+            ranked AS MATERIALIZED (
+                SELECT * FROM hits ORDER BY score DESC, id LIMIT ${count - 2} OFFSET ${count - 1}
             )
-            SELECT ranked.type, ranked.object_id, ranked.score,
-                   ts_headline('{CONFIGURATION}', ranked.title, search.query,
+            SELECT 'hit' AS facet, ranked.type AS value, '' AS label, ranked.object_id AS n,
+                   ranked.id, ranked.score,
+                   ts_headline('{CONFIGURATION}', d.title, {query},
                                'HighlightAll=true, ' || 'StartSel=' || chr(2)
                                || ', StopSel=' || chr(3)) AS title,
-                   ts_headline('{CONFIGURATION}', ranked.body, search.query, ${count}) AS snippet
-            FROM ranked, search ORDER BY ranked.score DESC, ranked.id
+                   ts_headline('{CONFIGURATION}', d.body, {query}, ${count}) AS snippet
+            FROM ranked JOIN search_document d ON d.id = ranked.id
         """
-        rows = await self._connection().execute_query_dict(sql, values)
-        return [
-            Hit(
-                row["type"],
-                row["object_id"],
-                float(row["score"]),
-                to_html(row["title"]),
-                to_html(row["snippet"]),
-            )
-            for row in rows
-        ]
+        return sql, values
+
+    async def page(self, request: SearchRequest, limit: int, offset: int) -> list[Hit]:
+        rows = await self._connection().execute_query_dict(*self.page_sql(request, limit, offset))
+        return _hits(rows)
+
+    async def page_and_facets(
+        self, request: SearchRequest, limit: int, offset: int
+    ) -> tuple[list[Hit], FacetCounts]:
+        sql, values = self.page_sql(request, limit, offset)
+        padding = ", NULL::bigint, NULL::real, NULL::text, NULL::text"
+        rows = await self._connection().execute_query_dict(
+            f"{sql} UNION ALL {_FACETS.format(extra=padding)}", values
+        )
+        hits = [row for row in rows if row["facet"] == "hit"]
+        return _hits(hits), _facet_counts([row for row in rows if row["facet"] != "hit"])
 
     async def count(self, request: SearchRequest) -> int:
         values: list[Any] = [tsquery_text(request.query)]
@@ -232,29 +247,9 @@ class PostgresBackend:
                 SELECT d.type, d.object_id FROM search_document d
                 WHERE d.document @@ to_tsquery('{CONFIGURATION}', $1) AND {where}
             )
-            SELECT 'type' AS facet, type AS value, type AS label, count(*) AS n
-            FROM hits GROUP BY type
-            UNION ALL
-            SELECT 'theme', t.slug, t.name, count(*) FROM hits
-            JOIN hub_post_theme pt ON pt.post_id = hits.object_id AND hits.type = 'Post'
-            JOIN hub_theme t ON t.id = pt.theme_id GROUP BY t.id
-            UNION ALL
-            SELECT 'section', s.slug, s.name, count(*) FROM (
-                SELECT ps.section_id FROM hits
-                JOIN hub_post_section ps ON ps.post_id = hits.object_id AND hits.type = 'Post'
-                UNION ALL
-                SELECT p.section_id FROM hits
-                JOIN hub_person p ON p.id = hits.object_id AND hits.type = 'Person'
-            ) linked JOIN hub_section s ON s.id = linked.section_id GROUP BY s.id
+            {_FACETS.format(extra="")}
         """
-        rows = await self._connection().execute_query_dict(sql, values)
-        counts = FacetCounts()
-        by_facet = {"type": counts.types, "theme": counts.themes, "section": counts.sections}
-        for row in rows:
-            by_facet[row["facet"]].append((row["value"], row["label"], int(row["n"])))
-        for found in by_facet.values():
-            found.sort(key=lambda item: (-item[2], item[1]))
-        return counts
+        return _facet_counts(await self._connection().execute_query_dict(sql, values))
 
     async def suggest(self, request: SearchRequest, limit: int) -> list[Hit]:
         values: list[Any] = [tsquery_text(request.query)]
@@ -316,6 +311,51 @@ class PostgresBackend:
     async def promote_due(self, now: datetime) -> None:
         # Visibility is checked on every row at query time here: nothing to promote.
         return None
+
+
+#: Facet counts over the CTE ``hits`` (every match); ``extra`` pads the rows to the columns
+#: of the statement they are appended to.
+_FACETS = """
+    SELECT 'type' AS facet, type AS value, type AS label, count(*) AS n{extra}
+    FROM hits GROUP BY type
+    UNION ALL
+    SELECT 'theme', t.slug, t.name, count(*){extra} FROM hits
+    JOIN hub_post_theme pt ON pt.post_id = hits.object_id AND hits.type = 'Post'
+    JOIN hub_theme t ON t.id = pt.theme_id GROUP BY t.id
+    UNION ALL
+    SELECT 'section', s.slug, s.name, count(*){extra} FROM (
+        SELECT ps.section_id FROM hits
+        JOIN hub_post_section ps ON ps.post_id = hits.object_id AND hits.type = 'Post'
+        UNION ALL
+        SELECT p.section_id FROM hits
+        JOIN hub_person p ON p.id = hits.object_id AND hits.type = 'Person'
+    ) linked JOIN hub_section s ON s.id = linked.section_id GROUP BY s.id
+"""
+
+
+def _hits(rows: Sequence[dict[str, Any]]) -> list[Hit]:
+    """Page rows (``value`` is the type, ``n`` the object id), best first."""
+    ordered = sorted(rows, key=lambda row: (-row["score"], row["id"]))
+    return [
+        Hit(
+            row["value"],
+            row["n"],
+            float(row["score"]),
+            to_html(row["title"]),
+            to_html(row["snippet"]),
+        )
+        for row in ordered
+    ]
+
+
+def _facet_counts(rows: Sequence[dict[str, Any]]) -> FacetCounts:
+    counts = FacetCounts()
+    by_facet = {"type": counts.types, "theme": counts.themes, "section": counts.sections}
+    for row in rows:
+        by_facet[row["facet"]].append((row["value"], row["label"], int(row["n"])))
+    for found in by_facet.values():
+        found.sort(key=lambda item: (-item[2], item[1]))
+    return counts
 
 
 async def _insert(

@@ -174,14 +174,17 @@ class SQLiteBackend:
     async def spellings(self, word: str) -> list[str]:
         return sorted(await self.known_words(sorted(one_edit_variants(word))))
 
-    def _window_sql(
+    def _window_ctes(
         self, request: SearchRequest, match: str, ranked: bool
     ) -> tuple[str, list[Any]]:
-        """The matching rows: the ``rank_window`` most recently indexed, or all if fewer.
+        """``WITH newest AS (...), hits AS MATERIALIZED (...)``: the window of matching rows.
 
-        Relevance is computed over this window only, which bounds the work of a query that
-        matches most of the index (see README: "Relevance, and how it is bounded"). Without
-        filters the document table is joined only for the rows of the window.
+        ``hits`` holds the ``rank_window`` most recently indexed matches (id, type, object_id,
+        score), or all of them if fewer. Relevance is computed over this window only, which
+        bounds the work of a query that matches most of the index (see README: "Relevance,
+        and how it is bounded"). Without filters the document table is joined only for the
+        rows of the window. Materialized, the window is computed once however many parts of
+        the statement read it.
         """
         where, values = _filters(request)
         score = f"bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}, 0.0)" if ranked else "0.0"
@@ -196,42 +199,67 @@ class SQLiteBackend:
                 ORDER BY rowid DESC LIMIT 1 OFFSET ?"""
             newest_values = [match, request.rank_window - 1]
         sql = f"""
-            WITH newest AS ({newest})
-            SELECT f.rowid AS id, d.type, d.object_id, {score} AS score
-            FROM search_fts f JOIN search_document d ON d.id = f.rowid
-            WHERE search_fts MATCH ?
-              AND f.rowid >= coalesce((SELECT id FROM newest), 0) AND {where}
+            WITH newest AS ({newest}),
+            hits AS MATERIALIZED (
+                SELECT f.rowid AS id, d.type, d.object_id, {score} AS score
+                FROM search_fts f JOIN search_document d ON d.id = f.rowid
+                WHERE search_fts MATCH ?
+                  AND f.rowid >= coalesce((SELECT id FROM newest), 0) AND {where}
+            )
         """
         return sql, [*newest_values, match, *values]
 
-    async def page(self, request: SearchRequest, limit: int, offset: int) -> list[Hit]:
-        match = match_expression(request.query, request.include_unpublished)
-        window, values = self._window_sql(request, match, ranked=True)
+    def _page_sql(
+        self, request: SearchRequest, match: str, limit: int, offset: int
+    ) -> tuple[str, list[Any]]:
+        """The ranked window as the CTE ``hits``, and a page of it with highlights.
+
+        The statement selects the page's rows with a ``facet`` column of ``'hit'``, so that
+        facet counts over ``hits`` can be added to it with UNION ALL (see ``page_and_facets``).
+        Highlights need a full-text cursor positioned on each row of the page. Joining the
+        page to ``search_fts ... MATCH`` lets SQLite run the MATCH over every match of the
+        index (two thirds of it for "peace women") and look each one up in the page; asking
+        FTS5 for the rowid range of the page instead visits at most the window.
+        """
+        window, values = self._window_ctes(request, match, ranked=True)
         sql = f"""
-            WITH ranked AS MATERIALIZED (
-                {window} ORDER BY score, id LIMIT ? OFFSET ?
-            )
-            SELECT ranked.id, ranked.type, ranked.object_id, ranked.score,
+            {window},
+            ranked AS MATERIALIZED (SELECT * FROM hits ORDER BY score, id LIMIT ? OFFSET ?)
+            SELECT 'hit' AS facet, ranked.type AS value, '' AS label, ranked.object_id AS n,
+                   ranked.id, ranked.score,
                    highlight(search_fts, 0, ?, ?) AS title,
                    snippet(search_fts, 1, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet
-            FROM ranked JOIN search_fts ON search_fts.rowid = ranked.id
+            FROM search_fts CROSS JOIN ranked ON ranked.id = search_fts.rowid
             WHERE search_fts MATCH ?
-            ORDER BY ranked.score, ranked.id
+              AND search_fts.rowid BETWEEN (SELECT min(id) FROM ranked)
+                                       AND (SELECT max(id) FROM ranked)
         """
         marks = [MARK_START, MARK_END]
+        return sql, [*values, limit, offset, *marks, *marks, match]
+
+    async def page(self, request: SearchRequest, limit: int, offset: int) -> list[Hit]:
+        match = match_expression(request.query, request.include_unpublished)
+        sql, values = self._page_sql(request, match, limit, offset)
+        return _hits(await self._connection().execute_query_dict(sql, values))
+
+    async def page_and_facets(
+        self, request: SearchRequest, limit: int, offset: int
+    ) -> tuple[list[Hit], FacetCounts]:
+        """One statement: the window is found and ranked once for the page and the facets."""
         rows = await self._connection().execute_query_dict(
-            sql, [*values, limit, offset, *marks, *marks, match]
+            *self.page_and_facets_sql(request, limit, offset)
         )
-        return [
-            Hit(
-                row["type"],
-                row["object_id"],
-                -float(row["score"]),
-                to_html(row["title"]),
-                to_html(row["snippet"]),
-            )
-            for row in rows
-        ]
+        hits = [row for row in rows if row["facet"] == "hit"]
+        counts = [row for row in rows if row["facet"] != "hit"]
+        return _hits(hits), _facet_counts(counts, request.rank_window)
+
+    def page_and_facets_sql(
+        self, request: SearchRequest, limit: int, offset: int
+    ) -> tuple[str, list[Any]]:
+        """The statement of ``page_and_facets`` (the benchmark shows its query plan)."""
+        match = match_expression(request.query, request.include_unpublished)
+        sql, values = self._page_sql(request, match, limit, offset)
+        return f"{sql} UNION ALL {_FACETS.format(extra=', NULL, NULL, NULL, NULL')}", values
 
     async def count(self, request: SearchRequest) -> int:
         match = match_expression(request.query, request.include_unpublished)
@@ -248,27 +276,10 @@ class SQLiteBackend:
 
     async def facets(self, request: SearchRequest) -> FacetCounts:
         match = match_expression(request.query, request.include_unpublished)
-        window, values = self._window_sql(request, match, ranked=False)
-        sql = f"""
-            WITH hits AS MATERIALIZED ({window})
-            SELECT 'type' AS facet, type AS value, type AS label, count(*) AS n, 0 AS total
-            FROM hits GROUP BY type
-            UNION ALL
-            SELECT 'theme', t.slug, t.name, count(*), 0 FROM hits
-            JOIN hub_post_theme pt ON pt.post_id = hits.object_id AND hits.type = 'Post'
-            JOIN hub_theme t ON t.id = pt.theme_id GROUP BY t.id
-            UNION ALL
-            SELECT 'section', s.slug, s.name, count(*), 0 FROM (
-                SELECT ps.section_id FROM hits
-                JOIN hub_post_section ps ON ps.post_id = hits.object_id AND hits.type = 'Post'
-                UNION ALL
-                SELECT p.section_id FROM hits
-                JOIN hub_person p ON p.id = hits.object_id AND hits.type = 'Person'
-            ) linked JOIN hub_section s ON s.id = linked.section_id GROUP BY s.id
-            UNION ALL
-            SELECT 'window', '', '', count(*), 0 FROM hits
-        """
-        rows = await self._connection().execute_query_dict(sql, values)
+        window, values = self._window_ctes(request, match, ranked=False)
+        rows = await self._connection().execute_query_dict(
+            f"{window} {_FACETS.format(extra='')}", values
+        )
         return _facet_counts(rows, request.rank_window)
 
     async def suggest(self, request: SearchRequest, limit: int) -> list[Hit]:
@@ -384,6 +395,43 @@ async def _add_words(
             f"INSERT OR IGNORE INTO search_vocabulary{suffix} (word) VALUES (?)",
             [[word] for word in words],
         )
+
+
+#: Facet counts over the CTE ``hits`` (the window); ``extra`` pads the rows to the columns of
+#: the statement they are appended to. The ``window`` row tells whether the window was full.
+_FACETS = """
+    SELECT 'type' AS facet, type AS value, type AS label, count(*) AS n{extra}
+    FROM hits GROUP BY type
+    UNION ALL
+    SELECT 'theme', t.slug, t.name, count(*){extra} FROM hits
+    JOIN hub_post_theme pt ON pt.post_id = hits.object_id AND hits.type = 'Post'
+    JOIN hub_theme t ON t.id = pt.theme_id GROUP BY t.id
+    UNION ALL
+    SELECT 'section', s.slug, s.name, count(*){extra} FROM (
+        SELECT ps.section_id FROM hits
+        JOIN hub_post_section ps ON ps.post_id = hits.object_id AND hits.type = 'Post'
+        UNION ALL
+        SELECT p.section_id FROM hits
+        JOIN hub_person p ON p.id = hits.object_id AND hits.type = 'Person'
+    ) linked JOIN hub_section s ON s.id = linked.section_id GROUP BY s.id
+    UNION ALL
+    SELECT 'window', '', '', count(*){extra} FROM hits
+"""
+
+
+def _hits(rows: Sequence[dict[str, Any]]) -> list[Hit]:
+    """Page rows (``value`` is the type, ``n`` the object id) best first."""
+    ordered = sorted(rows, key=lambda row: (row["score"], row["id"]))
+    return [
+        Hit(
+            row["value"],
+            row["n"],
+            -float(row["score"]),
+            to_html(row["title"]),
+            to_html(row["snippet"]),
+        )
+        for row in ordered
+    ]
 
 
 def _facet_counts(rows: Sequence[dict[str, Any]], rank_window: int) -> FacetCounts:
