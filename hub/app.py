@@ -11,12 +11,12 @@ from dataclasses import dataclass
 import pluggy
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from tortoise import Tortoise
 
+from hub.cors import CrossOriginPolicy
 from hub.db import config_for
 from hub.errors import PluginError
 from hub.graphql.schema import BuiltSchema, build_schema
@@ -87,13 +87,15 @@ def create_app(
     routes.extend(plugin_routes(pm, settings, reserved={"/", "/graphql"}))
 
     middleware = [Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)]
-    if settings.cors_origins:
+    if settings.cors_origins or pm.hook.cors_origin_allowed.get_hookimpls():
+        # Outside the plugins' middleware, so their refusals (a 401 for a bad token) carry the
+        # CORS headers a browser needs to show them to the page.
         middleware.append(
             Middleware(
-                CORSMiddleware,
-                allow_origins=list(settings.cors_origins),
-                allow_methods=["GET", "POST"],
-                allow_headers=["content-type", "authorization"],
+                CrossOriginPolicy,
+                origins=settings.cors_origins,
+                plugin_manager=pm,
+                settings=settings,
             )
         )
     for _, plugin_middleware in iter_results(pm, "register_middleware", settings=settings):

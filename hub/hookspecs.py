@@ -162,6 +162,19 @@ def actor_from_request(
 
 
 @hookspec
+def cors_origin_allowed(
+    origin: str, request: Request, settings: Settings
+) -> Awaitable[bool | None] | bool | None:
+    """Let web pages at ``origin`` read the hub's answers (CORS), beyond ``HUB_CORS_ORIGINS``.
+
+    Return True to allow, or None for "no opinion"; may be async. It is asked for preflights
+    too, which carry no token, so answer for the origin, not for the caller. Origins listed in
+    ``HUB_CORS_ORIGINS`` are allowed without asking. The hub echoes the exact origin (never
+    ``*``), adds ``Vary: Origin``, and never allows credentials (tokens are bearer headers).
+    """
+
+
+@hookspec
 def content_event(event: ContentEvent) -> Awaitable[None] | None:
     """React to a committed change of content (published, updated, unpublished, deleted...).
 

@@ -135,8 +135,7 @@ async def call_each_async(pm: pluggy.PluginManager, hook_name: str, **kwargs: An
                 await result
             except Exception as error:
                 raise PluginError(
-                    f"Plugin {plugin!r} failed in hook {hook_name}: "
-                    f"{type(error).__name__}: {error}"
+                    f"Plugin {plugin!r} failed in hook {hook_name}: {type(error).__name__}: {error}"
                 ) from error
         called.append(plugin)
     return called

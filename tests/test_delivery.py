@@ -15,7 +15,7 @@ import httpx
 import hub_delivery.plugin
 import pytest
 from asgi_lifespan import LifespanManager
-from hub_delivery.commands import queries_cli
+from hub_delivery.commands import MODEL_APPS, queries_cli
 from hub_delivery.registration import register
 from hub_delivery.settings import ALLOWLIST, MAX_AGE, TYPE_MAX_AGE
 from tortoise import Tortoise
@@ -377,7 +377,7 @@ def test_hub_queries_register_stores_documents_and_prints_their_hash(
     async def create_table() -> None:
         await Tortoise.init(
             db_url=database,
-            modules={"delivery": ["hub_delivery.models"]},
+            modules={label: [module] for label, module in MODEL_APPS.items()},
             _enable_global_fallback=True,
         )
         await Tortoise.generate_schemas()

@@ -24,22 +24,31 @@ queries_cli = typer.Typer(
     no_args_is_help=True,
 )
 T = TypeVar("T")
+MODEL_APPS = {
+    "hub": "hub.content.models",
+    "access": "hub.access.models",
+    "delivery": "hub_delivery.models",
+}
 
 
 def _tortoise_config(settings: Settings) -> dict[str, Any]:
-    # Only this plugin's table is touched, so only its models are loaded.
+    # Only this plugin's tables are touched; the core's models are loaded because partner
+    # policies point at API tokens (which point at accounts, which point at people).
     url = settings.database_url
     if url.startswith("postgresql://"):
         url = "postgres://" + url.removeprefix("postgresql://")
     return {
         "connections": {"default": url},
-        "apps": {"delivery": {"models": ["hub_delivery.models"], "default_connection": "default"}},
+        "apps": {
+            label: {"models": [module], "default_connection": "default"}
+            for label, module in MODEL_APPS.items()
+        },
         "use_tz": True,
         "timezone": "UTC",
     }
 
 
-def _in_database(work: Callable[[], Awaitable[T]]) -> T:
+def in_database(work: Callable[[], Awaitable[T]]) -> T:
     async def run() -> T:
         await Tortoise.init(config=_tortoise_config(Settings.from_env()))
         try:
@@ -82,7 +91,7 @@ def register_command(
             names = ", ".join(name or "(anonymous)" for name in registration.operation_names)
             console.print(f"{registration.sha256}  {source}  {names}  {state}", highlight=False)
 
-    _in_database(work)
+    in_database(work)
 
 
 @queries_cli.command("list")
@@ -93,10 +102,14 @@ def list_command() -> None:
         return await RegisteredQuery.all().order_by("registered_at")
 
     table = Table("sha256Hash", "operations", "registered")
-    for query in _in_database(work):
+    for query in in_database(work):
         table.add_row(query.sha256, query.operation_names, query.registered_at.isoformat())
     console.print(table)
 
 
 def register_cli(cli: typer.Typer) -> None:
+    # Imported here: the partners commands build on this module's database helper.
+    from hub_delivery.partner_commands import partners_cli
+
     cli.add_typer(queries_cli, name="queries")
+    cli.add_typer(partners_cli, name="partners")

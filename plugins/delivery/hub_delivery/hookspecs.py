@@ -1,13 +1,30 @@
 # mypy: disable-error-code="empty-body"
-"""Hooks the delivery plugin publishes (through ``add_hookspecs``) for CDN plugins."""
+"""Hooks the delivery plugin publishes (through ``add_hookspecs``) for CDN and content plugins."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pluggy
 
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+    from hub import Settings
+
 hookspec = pluggy.HookspecMarker("hub")
+
+
+class OEmbedResource(Protocol):
+    """What ``register_oembed_resources`` returns; any object of this shape will do."""
+
+    @property
+    def url_pattern(self) -> str: ...
+
+    async def embed(
+        self, slug: str, request: Request, max_width: int | None, max_height: int | None
+    ) -> Mapping[str, Any] | None: ...
 
 
 @hookspec
@@ -18,5 +35,22 @@ def purge_cache(keys: Sequence[str]) -> Awaitable[None] | None:
     (``Post:12``), plus ``Query`` for answers that name no content type. Called after content
     was committed. A CDN plugin implements it with the CDN's purge-by-tag API; the delivery
     plugin's in-process response cache implements it too. Mark the implementation
+    ``@hookimpl(optionalhook=True)`` so your plugin still loads without the delivery plugin.
+    """
+
+
+@hookspec
+def register_oembed_resources(settings: Settings) -> Sequence[OEmbedResource]:
+    """Offer pages of the organisation's public site to the oEmbed provider (``/oembed``).
+
+    Each resource has ``url_pattern``, an absolute URL with ``{slug}`` at most once (such as
+    ``https://example.org/campaigns/{slug}``; without ``{slug}`` it names one page), and an
+    async ``embed(slug, request, max_width, max_height)`` returning ``None`` when nothing public
+    has that slug, or a mapping with ``title``, ``html``, ``width`` and ``height`` (within the
+    maximums when given), optionally ``author_name`` and ``author_url``, and ``cache_keys``:
+    the ``Surrogate-Key`` tags the answer is purged by. The provider sanitises ``html`` (links,
+    paragraphs, quotes, figures, images and iframes survive; scripts, styles and event handlers
+    do not). The first resource whose pattern matches and whose ``embed`` answers wins; the
+    delivery plugin's own posts and sections map come first. Mark the implementation
     ``@hookimpl(optionalhook=True)`` so your plugin still loads without the delivery plugin.
     """

@@ -24,7 +24,8 @@ from hub_delivery.http_cache import (
     strong_etag,
 )
 from hub_delivery.keys import node_keys
-from hub_delivery.persisted import DeliveryError, sha256_of
+from hub_delivery.partner_runtime import REGISTERED_ONLY_STATE_KEY
+from hub_delivery.persisted import ALLOWLIST_REASON, KEY_REASON, DeliveryError, sha256_of
 from hub_delivery.response_cache import CachedAnswer
 from hub_delivery.runtime import STATE_KEY, Delivery
 
@@ -47,26 +48,39 @@ class DeliveryMiddleware:
             return
         delivery: Delivery = getattr(scope["app"].state, STATE_KEY)
         anonymous = "authorization" not in Headers(scope=scope)
+        # Anonymous clients when the allow-list is on, and partner keys restricted to it.
+        restriction: str | None = None
+        if scope.get("state", {}).get(REGISTERED_ONLY_STATE_KEY):
+            restriction = KEY_REASON
+        elif delivery.allowlist and anonymous:
+            restriction = ALLOWLIST_REASON
         try:
             if scope["method"] == "GET":
-                await self.get(delivery, anonymous, scope, receive, send)
+                await self.get(delivery, anonymous, restriction, scope, receive, send)
             else:
-                await self.post(delivery, anonymous, scope, receive, send)
+                await self.post(delivery, restriction, scope, receive, send)
         except DeliveryError as error:
             await send_error(error, send)
 
     async def get(
-        self, delivery: Delivery, anonymous: bool, scope: Scope, receive: Receive, send: Send
+        self,
+        delivery: Delivery,
+        anonymous: bool,
+        restriction: str | None,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
     ) -> None:
         params = QueryParams(scope["query_string"].decode("latin-1"))
         sent_query = params.get("query")
         query: str | None = sent_query
         sha256: str | None = None
-        if "extensions" in params or (delivery.allowlist and anonymous):
+        if "extensions" in params or restriction is not None:
             query, sha256 = await delivery.queries.resolve(
                 sent_query,
                 _json_parameter(params.get("extensions"), "extensions"),
-                allowlisted_only=delivery.allowlist and anonymous,
+                allowlisted_only=restriction is not None,
+                reason=restriction or ALLOWLIST_REASON,
             )
             if query is not None and query != sent_query:
                 items = [(k, v) for k, v in params.multi_items() if k != "query"]
@@ -114,13 +128,17 @@ class DeliveryMiddleware:
         await send_answer(answer, if_none_match, send)
 
     async def post(
-        self, delivery: Delivery, anonymous: bool, scope: Scope, receive: Receive, send: Send
+        self,
+        delivery: Delivery,
+        restriction: str | None,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
     ) -> None:
-        allowlisted_only = delivery.allowlist and anonymous
         body = await _read_body(receive)
         content_type = Headers(scope=scope).get("content-type", "")
-        if "json" in content_type and (allowlisted_only or b"persistedQuery" in body):
-            body = await _resolved_body(delivery, body, allowlisted_only)
+        if "json" in content_type and (restriction is not None or b"persistedQuery" in body):
+            body = await _resolved_body(delivery, body, restriction)
             scope = {
                 **scope,
                 "headers": [
@@ -131,20 +149,23 @@ class DeliveryMiddleware:
         await self.app(scope, _replaying(body, receive), send)
 
 
-async def _resolved_body(delivery: Delivery, body: bytes, allowlisted_only: bool) -> bytes:
+async def _resolved_body(delivery: Delivery, body: bytes, restriction: str | None) -> bytes:
     try:
         request = orjson.loads(body)
     except orjson.JSONDecodeError:
         return body  # the GraphQL view explains what is wrong with it
     if not isinstance(request, dict):
-        if allowlisted_only:
+        if restriction is not None:
             raise DeliveryError(
-                "Only single operations run here (HUB_DELIVERY_ALLOWLIST is on), not batches.",
+                f"Only single operations run here ({restriction}), not batches.",
                 "OPERATION_NOT_REGISTERED",
             )
         return body
     query, _ = await delivery.queries.resolve(
-        request.get("query"), request.get("extensions"), allowlisted_only
+        request.get("query"),
+        request.get("extensions"),
+        allowlisted_only=restriction is not None,
+        reason=restriction or ALLOWLIST_REASON,
     )
     if query is None or query == request.get("query"):
         return body

@@ -1,28 +1,34 @@
-"""An oEmbed 1.0 provider (https://oembed.com): ``/oembed?url=…`` for posts and the sections map.
+"""An oEmbed 1.0 provider (https://oembed.com): ``/oembed?url=…`` for the organisation's pages.
 
-A post embeds as a short sanitised card (title linking to the post, excerpt); the sections map
-embeds as an iframe of the hub's ``/map`` page. Both are ``rich`` embeds. Per the spec: 404 for a
-URL the provider does not know, 501 for a format other than ``json`` or ``xml``, and the
-returned width and height never exceed ``maxwidth`` and ``maxheight``.
+Which public URLs embed, and how, comes from the ``register_oembed_resources`` hook: this plugin
+offers posts (a short card: title linking to the post, excerpt) and the sections map (an iframe
+of the hub's ``/map`` page); other plugins offer theirs (the donations plugin, campaigns). All
+are ``rich`` embeds whose HTML is sanitised here, whoever wrote it. Per the spec: 404 for a URL
+the provider does not know, 501 for a format other than ``json`` or ``xml``, and the returned
+width and height never exceed ``maxwidth`` and ``maxheight``.
 """
 
 from __future__ import annotations
 
 import html
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+import nh3
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, NoMatchFound, Route
 
-from hub import Context, Settings, visible_posts
+from hub import Context, PluginError, Settings, visible_posts
 from hub_delivery import settings as delivery_settings
 from hub_delivery.cacheable import cacheable_response, problem
+from hub_delivery.hookspecs import OEmbedResource
 from hub_delivery.public_urls import PublicUrls
+from hub_delivery.runtime import STATE_KEY, Delivery
 
 OEMBED_PATH = "/oembed"
 MEDIA_TYPES = {"json": "application/json", "xml": "text/xml"}
@@ -85,6 +91,108 @@ def map_iframe(src: str, size: Size) -> str:
     return ET.tostring(frame, encoding="unicode", method="html")
 
 
+#: What an embed's HTML may hold, whichever plugin wrote it: content and frames, never scripts,
+#: styles sheets or event handlers (consumers paste it into their pages as it is).
+_sanitiser = nh3.Cleaner(
+    tags={"a", "blockquote", "br", "em", "figcaption", "figure", "iframe", "img", "p", "strong"},
+    attributes={
+        "*": {"class", "title"},
+        "a": {"href"},
+        "blockquote": {"cite"},
+        "iframe": {"src", "width", "height", "loading", "style", "sandbox"},
+        "img": {"src", "alt", "width", "height", "loading"},
+    },
+    url_schemes={"http", "https"},
+    link_rel=None,
+    strip_comments=True,
+)
+
+
+def sanitised(html_fragment: str) -> str:
+    return _sanitiser.clean(html_fragment)
+
+
+@dataclass(frozen=True)
+class PostEmbed:
+    """Posts at the organisation's post URLs (``HUB_DELIVERY_POST_URL``)."""
+
+    url_pattern: str
+    settings: Settings
+
+    async def embed(
+        self, slug: str, request: Request, max_width: int | None, max_height: int | None
+    ) -> Mapping[str, Any] | None:
+        plugin_manager = request.app.state.hub.plugin_manager
+        context = Context(self.settings, plugin_manager, {}, request=request)
+        row = (
+            await visible_posts(context).filter(slug=slug).first().values("id", "title", "excerpt")
+        )
+        if row is None:
+            return None
+        size = Size(*POST_SIZE).within(max_width, max_height)
+        url = PublicUrls.from_settings(self.settings).post_url(slug)
+        return {
+            "title": row["title"],
+            "html": post_card(row["title"], row["excerpt"], url),
+            "width": size.width,
+            "height": size.height,
+            "cache_keys": ["Post", f"Post:{row['id']}"],
+        }
+
+
+@dataclass(frozen=True)
+class MapEmbed:
+    """The sections map at its public page (``HUB_DELIVERY_MAP_URL``), when it is installed."""
+
+    url_pattern: str
+
+    async def embed(
+        self, slug: str, request: Request, max_width: int | None, max_height: int | None
+    ) -> Mapping[str, Any] | None:
+        try:
+            src = str(request.url_for(MAP_ROUTE))
+        except NoMatchFound:
+            return None
+        size = Size(*MAP_SIZE).within(max_width, max_height)
+        return {
+            "title": "Map of our sections",
+            "html": map_iframe(src, size),
+            "width": size.width,
+            "height": size.height,
+            "cache_keys": ["Section"],
+        }
+
+
+def own_resources(settings: Settings) -> list[OEmbedResource]:
+    urls = PublicUrls.from_settings(settings)
+    resources: list[OEmbedResource] = []
+    if urls.has_posts:
+        resources.append(PostEmbed(urls.post_pattern, settings))
+    if urls.map_url:
+        resources.append(MapEmbed(urls.map_url))
+    return resources
+
+
+def rich_answer(
+    embedded: Mapping[str, Any], size_limit: tuple[int | None, int | None], source: str
+) -> tuple[dict[str, Any], list[str]]:
+    """The oEmbed members a resource gave, checked, bounded and with its HTML sanitised."""
+    title, fragment = embedded.get("title"), embedded.get("html")
+    width, height = embedded.get("width"), embedded.get("height")
+    if not (isinstance(title, str) and isinstance(fragment, str)):
+        raise PluginError(f"the oEmbed resource for {source} gave no title or html string")
+    if not (isinstance(width, int) and isinstance(height, int)):
+        raise PluginError(f"the oEmbed resource for {source} gave no width or height in pixels")
+    size = Size(width, height).within(*size_limit)
+    answer: dict[str, Any] = {"title": title, "html": sanitised(fragment)}
+    answer |= {"width": size.width, "height": size.height}
+    for name in ("author_name", "author_url"):
+        if isinstance(embedded.get(name), str):
+            answer[name] = embedded[name]
+    keys = [str(key) for key in embedded.get("cache_keys", ())]
+    return answer, keys
+
+
 def encode(answer: dict[str, Any], response_format: str) -> bytes:
     if response_format == "json":
         return orjson.dumps(answer)
@@ -113,7 +221,6 @@ def discovery_links(hub_url: str, page_url: str, title: str = "") -> str:
 
 
 def oembed_routes(settings: Settings) -> list[BaseRoute]:
-    urls = PublicUrls.from_settings(settings)
     max_age = delivery_settings.max_age(settings)
 
     async def answer_for(
@@ -121,31 +228,15 @@ def oembed_routes(settings: Settings) -> list[BaseRoute]:
     ) -> tuple[dict[str, Any], list[str]]:
         base = {"version": "1.0", "type": "rich", "provider_name": "hub"}
         base["provider_url"] = str(request.base_url).rstrip("/")
-        slug = urls.post_slug(url)
-        if slug is not None:
-            context = Context(settings, request.app.state.hub.plugin_manager, {}, request=request)
-            row = (
-                await visible_posts(context)
-                .filter(slug=slug)
-                .first()
-                .values("id", "title", "excerpt")
-            )
-            if row is not None:
-                size = Size(*POST_SIZE).within(*size_limit)
-                html_card = post_card(row["title"], row["excerpt"], urls.post_url(slug))
-                answer = {**base, "title": row["title"], "html": html_card}
-                answer |= {"width": size.width, "height": size.height}
-                return answer, ["Post", f"Post:{row['id']}"]
-        if urls.is_map(url):
-            try:
-                src = str(request.url_for(MAP_ROUTE))
-            except NoMatchFound:
-                src = None
-            if src is not None:
-                size = Size(*MAP_SIZE).within(*size_limit)
-                answer = {**base, "title": "Map of our sections", "html": map_iframe(src, size)}
-                answer |= {"width": size.width, "height": size.height}
-                return answer, ["Section"]
+        delivery: Delivery = getattr(request.app.state, STATE_KEY)
+        for pattern, resource in delivery.oembed_resources:
+            slug = pattern.match(url)
+            if slug is None:
+                continue
+            embedded = await resource.embed(slug, request, *size_limit)
+            if embedded is not None:
+                answer, keys = rich_answer(embedded, size_limit, pattern.pattern)
+                return {**base, **answer}, keys
         raise BadOEmbedRequest(404, f"no embeddable content is known at {url!r}")
 
     def read(request: Request) -> tuple[str, str, tuple[int | None, int | None]]:

@@ -4,7 +4,9 @@ A client sends ``extensions.persistedQuery.sha256Hash`` instead of the document.
 are answered with ``PersistedQueryNotFound``; the client retries with the document and the hash,
 which must match before the document is remembered. Remembered documents live in a bounded
 in-process LRU (anyone may register one, so they must not grow the database); registered
-operations (`hub queries register`) live in the database and are the allow-list.
+operations (`hub queries register`) live in the database and are the allow-list. Plugins'
+built-in operations (the embeddable widget's) are registered by shipping: they are in the
+allow-list without a database row, and never forgotten.
 """
 
 from __future__ import annotations
@@ -35,9 +37,15 @@ def persisted_query_not_found() -> DeliveryError:
     return DeliveryError("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND", status=200)
 
 
-def operation_not_registered() -> DeliveryError:
+#: Why only registered operations run: for anonymous clients, the hub's setting...
+ALLOWLIST_REASON = "HUB_DELIVERY_ALLOWLIST is on"
+#: ...and for a partner key, its policy.
+KEY_REASON = "this API key is restricted to registered operations"
+
+
+def operation_not_registered(reason: str = ALLOWLIST_REASON) -> DeliveryError:
     return DeliveryError(
-        "Only registered operations run here (HUB_DELIVERY_ALLOWLIST is on): "
+        f"Only registered operations run here ({reason}): "
         "ask the hub's operators to register this operation with `hub queries register`.",
         "OPERATION_NOT_REGISTERED",
     )
@@ -82,8 +90,15 @@ class PersistedQueries:
     """Documents by hash: recent automatic ones in memory, registered ones in the database."""
 
     capacity: int
+    #: Operations the code ships, by hash: always known, always on the allow-list.
+    builtin: dict[str, str] = field(default_factory=dict)
     _documents: OrderedDict[str, str] = field(default_factory=OrderedDict)
     _registered: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        for sha256, document in self.builtin.items():
+            if sha256_of(document) != sha256:
+                raise ValueError(f"built-in operation {sha256} is not stored under its SHA-256")
 
     def remember(self, sha256: str, document: str) -> None:
         if self.capacity == 0:
@@ -94,6 +109,9 @@ class PersistedQueries:
             self._documents.popitem(last=False)
 
     async def lookup(self, sha256: str) -> str | None:
+        builtin = self.builtin.get(sha256)
+        if builtin is not None:
+            return builtin
         document = self._documents.get(sha256)
         if document is not None:
             self._documents.move_to_end(sha256)
@@ -107,7 +125,7 @@ class PersistedQueries:
         return registered.document
 
     async def is_registered(self, sha256: str) -> bool:
-        if sha256 in self._registered:
+        if sha256 in self._registered or sha256 in self.builtin:
             return True
         if await RegisteredQuery.exists(sha256=sha256):
             self._registered.add(sha256)
@@ -115,7 +133,7 @@ class PersistedQueries:
         return False
 
     async def resolve(
-        self, query: Any, extensions: Any, allowlisted_only: bool
+        self, query: Any, extensions: Any, allowlisted_only: bool, reason: str = ALLOWLIST_REASON
     ) -> tuple[str | None, str | None]:
         """The document to run and its hash, following the APQ protocol and the allow-list.
 
@@ -128,7 +146,7 @@ class PersistedQueries:
             document = await self.lookup(sha256)
             if document is None:
                 if allowlisted_only:
-                    raise operation_not_registered()
+                    raise operation_not_registered(reason)
                 raise persisted_query_not_found()
             query = document
         elif sha256 is not None and sha256_of(query) != sha256:
@@ -140,7 +158,7 @@ class PersistedQueries:
         if not isinstance(query, str) or query == "":
             return None, None
         if allowlisted_only and not await self.is_registered(sha256 or sha256_of(query)):
-            raise operation_not_registered()
+            raise operation_not_registered(reason)
         if sha256 is not None and has_document:
             self.remember(sha256, query)
         return query, sha256 or sha256_of(query)

@@ -10,21 +10,36 @@ from starlette.middleware import Middleware
 
 from hub import ModelApp, Setting, Settings, hookimpl
 from hub_delivery import hookspecs, settings
+from hub_delivery.cost import PartnerBudgetCheck
 from hub_delivery.feeds import feed_routes
+from hub_delivery.hookspecs import OEmbedResource
 from hub_delivery.middleware import DeliveryMiddleware
-from hub_delivery.oembed import oembed_routes
+from hub_delivery.oembed import oembed_routes, own_resources
+from hub_delivery.partner_gate import PartnerGate
+from hub_delivery.partner_runtime import PARTNERS_STATE_KEY, Partners
 from hub_delivery.runtime import STATE_KEY, Delivery
+from hub_delivery.widget import widget_routes
 
 if TYPE_CHECKING:
     import typer
     from starlette.applications import Starlette
+    from starlette.requests import Request
     from starlette.routing import BaseRoute
+    from strawberry.extensions import SchemaExtension
 
 
 @hookimpl
 def add_hookspecs(plugin_manager: pluggy.PluginManager) -> None:
-    if not hasattr(plugin_manager.hook, "purge_cache"):
+    # A plugin registered earlier may implement these hooks already (optionalhook): its hook
+    # caller exists then, without a specification, and adding the specification verifies it.
+    caller = getattr(plugin_manager.hook, "register_oembed_resources", None)
+    if caller is None or caller.spec is None:
         plugin_manager.add_hookspecs(hookspecs)
+
+
+@hookimpl
+def register_oembed_resources(settings: Settings) -> Sequence[OEmbedResource]:
+    return own_resources(settings)
 
 
 @hookimpl
@@ -39,13 +54,26 @@ def register_models() -> Sequence[ModelApp]:
 
 @hookimpl
 def register_middleware() -> Sequence[Middleware]:
-    return [Middleware(DeliveryMiddleware)]
+    # Partner checks first: a refused or rate-limited request never reaches the cache.
+    return [Middleware(PartnerGate), Middleware(DeliveryMiddleware)]
+
+
+@hookimpl
+def register_schema_extensions() -> Sequence[type[SchemaExtension]]:
+    return [PartnerBudgetCheck]
+
+
+@hookimpl
+async def cors_origin_allowed(origin: str, request: Request) -> bool:
+    # A partner's origins may read the hub's answers; its key is checked against them later.
+    partners: Partners | None = getattr(request.app.state, PARTNERS_STATE_KEY, None)
+    return partners is not None and await partners.directory.is_partner_origin(origin)
 
 
 @hookimpl
 def register_routes(settings: Settings) -> Sequence[BaseRoute]:
-    # Feeds and oEmbed: the formats partners' tools read without GraphQL.
-    return [*feed_routes(settings), *oembed_routes(settings)]
+    # Feeds, oEmbed and the widget: the formats partners' tools read without GraphQL.
+    return [*feed_routes(settings), *oembed_routes(settings), *widget_routes(settings)]
 
 
 @hookimpl
@@ -55,13 +83,17 @@ def startup(app: Starlette, settings: Settings) -> None:
     delivery = Delivery(settings, hub.plugin_manager, hub.built.schema._schema)
     setattr(app.state, STATE_KEY, delivery)
     hub.plugin_manager.register(delivery, name=f"{STATE_KEY}-{id(app)}")
+    setattr(app.state, PARTNERS_STATE_KEY, Partners.from_settings(settings))
 
 
 @hookimpl
-def shutdown(app: Starlette) -> None:
+async def shutdown(app: Starlette) -> None:
     delivery = getattr(app.state, STATE_KEY, None)
     if delivery is not None:
         app.state.hub.plugin_manager.unregister(delivery)
+    partners: Partners | None = getattr(app.state, PARTNERS_STATE_KEY, None)
+    if partners is not None:
+        await partners.close()
 
 
 @hookimpl

@@ -27,6 +27,36 @@ def _comparable(url: str) -> str:
 
 
 @dataclass(frozen=True)
+class UrlPattern:
+    """A public URL with ``{slug}`` at most once, such as ``https://example.org/news/{slug}``.
+
+    Without ``{slug}`` it names one page (the map), which matches with the slug ``""``.
+    """
+
+    pattern: str
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"https?://[^\s/?#]+/?[^\s]*", self.pattern):
+            raise ValueError(f"{self.pattern!r} is not an absolute http(s) URL")
+        if self.pattern.count(SLUG) > 1:
+            raise ValueError(f"{self.pattern!r} holds {SLUG} more than once")
+
+    def url(self, slug: str) -> str:
+        return self.pattern.replace(SLUG, quote(slug, safe=""))
+
+    def match(self, url: str) -> str | None:
+        """The slug ``url`` shows under this pattern, or ``None`` when it is another URL."""
+        # A placeholder no URL contains, so the pattern is compared like the URLs it matches.
+        before, placeholder, after = _comparable(self.pattern.replace(SLUG, "\0")).partition("\0")
+        if not placeholder:
+            return "" if _comparable(url) == before else None
+        match = re.fullmatch(
+            re.escape(before) + r"([a-z0-9]+(?:-[a-z0-9]+)*)" + re.escape(after), _comparable(url)
+        )
+        return match.group(1) if match else None
+
+
+@dataclass(frozen=True)
 class PublicUrls:
     post_pattern: str
     map_url: str
@@ -48,25 +78,11 @@ class PublicUrls:
         return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
 
     def post_url(self, slug: str) -> str:
-        return self.post_pattern.replace(SLUG, quote(slug, safe=""))
+        return UrlPattern(self.post_pattern).url(slug)
 
     def post_slug(self, url: str) -> str | None:
         """The slug in a URL following the post pattern, or ``None`` for any other URL."""
-        if not self.has_posts:
-            return None
-        before, _, after = self._pattern_parts()
-        match = re.fullmatch(
-            re.escape(before) + r"([a-z0-9]+(?:-[a-z0-9]+)*)" + re.escape(after), _comparable(url)
-        )
-        return match.group(1) if match else None
-
-    def _pattern_parts(self) -> tuple[str, str, str]:
-        # A placeholder no URL contains, so the pattern is compared like the URLs it matches.
-        parts = urlsplit(self.post_pattern.replace(SLUG, "\0"))
-        comparable = urlunsplit(
-            (parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), "", "")
-        )
-        return comparable.partition("\0")
+        return UrlPattern(self.post_pattern).match(url) if self.has_posts else None
 
     def is_map(self, url: str) -> bool:
-        return self.map_url != "" and _comparable(url) == _comparable(self.map_url)
+        return self.map_url != "" and UrlPattern(self.map_url).match(url) == ""

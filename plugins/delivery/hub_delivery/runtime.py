@@ -10,15 +10,19 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 import pluggy
 from graphql import GraphQLSchema
 
-from hub import ContentEvent, Settings, hookimpl
+from hub import ContentEvent, PluginError, Settings, hookimpl
 from hub_delivery import settings as delivery_settings
+from hub_delivery.hookspecs import OEmbedResource
 from hub_delivery.keys import QUERY_KEY, OperationAnalyser
 from hub_delivery.persisted import PersistedQueries
+from hub_delivery.public_urls import UrlPattern
 from hub_delivery.response_cache import ResponseCache
+from hub_delivery.widget import BUILTIN_OPERATIONS
 
 logger = logging.getLogger("hub.delivery")
 
@@ -38,6 +42,27 @@ def purge_keys_for(events: Sequence[ContentEvent]) -> list[str]:
     return list(keys)
 
 
+def oembed_resources(
+    plugin_manager: pluggy.PluginManager, settings: Settings
+) -> list[tuple[UrlPattern, OEmbedResource]]:
+    """Every plugin's embeddable pages, in the order the plugins were registered."""
+    resources: list[tuple[UrlPattern, OEmbedResource]] = []
+    for impl in plugin_manager.hook.register_oembed_resources.get_hookimpls():
+        offered = cast(
+            "Sequence[OEmbedResource] | None", impl.function(*[settings for _ in impl.argnames])
+        )
+        for resource in offered or ():
+            try:
+                pattern = UrlPattern(resource.url_pattern)
+            except ValueError as error:
+                raise PluginError(
+                    f"Plugin {impl.plugin_name!r} offers an oEmbed resource whose url_pattern "
+                    f"is not usable: {error}"
+                ) from None
+            resources.append((pattern, resource))
+    return resources
+
+
 class Delivery:
     def __init__(
         self, settings: Settings, plugin_manager: pluggy.PluginManager, schema: GraphQLSchema
@@ -46,9 +71,12 @@ class Delivery:
         self.default_max_age = delivery_settings.max_age(settings)
         self.type_max_ages: Mapping[str, int] = delivery_settings.type_max_ages(settings)
         self.allowlist = delivery_settings.allowlist_enabled(settings)
-        self.queries = PersistedQueries(delivery_settings.persisted_query_entries(settings))
+        self.queries = PersistedQueries(
+            delivery_settings.persisted_query_entries(settings), dict(BUILTIN_OPERATIONS)
+        )
         self.cache = ResponseCache(delivery_settings.response_cache_entries(settings))
         self.analyser = OperationAnalyser(schema)
+        self.oembed_resources = oembed_resources(plugin_manager, settings)
 
     @hookimpl
     async def content_events(self, events: Sequence[ContentEvent]) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hub import Setting, Settings
+from hub_delivery.ratelimit import Rate, parse_rate
 
 MAX_AGE = "HUB_DELIVERY_MAX_AGE"
 TYPE_MAX_AGE = "HUB_DELIVERY_TYPE_MAX_AGE"
@@ -16,6 +17,12 @@ PERSISTED_QUERY_ENTRIES = "HUB_DELIVERY_PERSISTED_QUERY_ENTRIES"
 POST_URL = "HUB_DELIVERY_POST_URL"
 MAP_URL = "HUB_DELIVERY_MAP_URL"
 FEED_TITLE = "HUB_DELIVERY_FEED_TITLE"
+PARTNER_RATE = "HUB_DELIVERY_PARTNER_RATE"
+PARTNER_BURST = "HUB_DELIVERY_PARTNER_BURST"
+ANONYMOUS_RATE = "HUB_DELIVERY_ANONYMOUS_RATE"
+ANONYMOUS_BURST = "HUB_DELIVERY_ANONYMOUS_BURST"
+PARTNER_REFRESH = "HUB_DELIVERY_PARTNER_REFRESH"
+REDIS_URL = "HUB_REDIS_URL"
 
 _TYPE_AGE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(\d+)$")
 
@@ -49,6 +56,26 @@ def _post_url_pattern(value: str) -> None:
     _absolute_url(value)
     if value and value.count("{slug}") != 1:
         raise ValueError("must contain {slug} once, such as https://example.org/news/{slug}")
+
+
+def _rate_or_off(value: str) -> None:
+    if value:
+        parse_rate(value)
+
+
+def _not_negative_seconds(value: float) -> None:
+    if value < 0:
+        raise ValueError("must be 0 or more seconds")
+
+
+def _positive(value: int) -> None:
+    if value < 1:
+        raise ValueError("must be 1 or more")
+
+
+def _redis_url(value: str) -> None:
+    if value and not re.fullmatch(r"(redis|rediss|unix)://\S+", value):
+        raise ValueError("must be a Redis URL such as redis://127.0.0.1:6379/0")
 
 
 DECLARED: tuple[Setting[Any], ...] = (
@@ -111,6 +138,52 @@ DECLARED: tuple[Setting[Any], ...] = (
         "Latest posts",
         "Title of the feeds under /feeds; a filtered feed adds the theme, section or author.",
     ),
+    Setting(
+        PARTNER_RATE,
+        str,
+        "600/min",
+        "Requests a partner key may make (per s, min or h) unless its policy says otherwise; "
+        "empty: partner keys are not rate limited by default.",
+        _rate_or_off,
+    ),
+    Setting(
+        PARTNER_BURST,
+        int,
+        60,
+        "Requests a partner key may make at once, on top of its rate (the token bucket's size).",
+        _positive,
+    ),
+    Setting(
+        ANONYMOUS_RATE,
+        str,
+        "",
+        "Requests /graphql answers per client IP address without a token, such as 120/min; "
+        "empty (the default): no limit, as many visitors may share one address.",
+        _rate_or_off,
+    ),
+    Setting(
+        ANONYMOUS_BURST,
+        int,
+        30,
+        "Requests one client IP address may make at once without a token.",
+        _positive,
+    ),
+    Setting(
+        PARTNER_REFRESH,
+        float,
+        5.0,
+        "Seconds a process keeps the partner policies before reading them again: how long a "
+        "change from `hub partners` takes to reach running servers.",
+        _not_negative_seconds,
+    ),
+    Setting(
+        REDIS_URL,
+        str,
+        "",
+        "Redis URL (redis://host:6379/0): rate limits are then counted in Redis, shared by "
+        "every server process, instead of in each process.",
+        _redis_url,
+    ),
 )
 
 
@@ -151,3 +224,23 @@ def map_url(settings: Settings) -> str:
 def feed_title(settings: Settings) -> str:
     title: str = settings.get(FEED_TITLE)
     return title
+
+
+def partner_rate(settings: Settings) -> Rate | None:
+    rate: str = settings.get(PARTNER_RATE)
+    return parse_rate(rate, settings.get(PARTNER_BURST)) if rate else None
+
+
+def anonymous_rate(settings: Settings) -> Rate | None:
+    rate: str = settings.get(ANONYMOUS_RATE)
+    return parse_rate(rate, settings.get(ANONYMOUS_BURST)) if rate else None
+
+
+def partner_refresh(settings: Settings) -> float:
+    seconds: float = settings.get(PARTNER_REFRESH)
+    return seconds
+
+
+def redis_url(settings: Settings) -> str:
+    url: str = settings.get(REDIS_URL)
+    return url

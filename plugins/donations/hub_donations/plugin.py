@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute
 from hub import LoaderFactory, ModelApp, Scope, Setting, Settings, hookimpl
 from hub_donations import (
     demo,
+    embed,
     hookspecs,
     loaders,
     mutations,
@@ -22,6 +23,7 @@ from hub_donations import (
     types,
     webhooks,
 )
+from hub_donations import settings as settings_module
 from hub_donations.offline import OfflineProvider
 from hub_donations.providers import PaymentProvider
 from hub_donations.runtime import RUNTIME_NAME, DonationsRuntime
@@ -97,6 +99,13 @@ def register_dataloaders() -> Mapping[str, LoaderFactory]:
 @hookimpl
 def register_routes(settings: Settings) -> Sequence[BaseRoute]:
     return [*svg.svg_routes(settings), *webhooks.webhook_routes(settings)]
+
+
+@hookimpl(optionalhook=True)
+def register_oembed_resources(settings: Settings) -> Sequence[embed.CampaignEmbed]:
+    # The delivery plugin's hook: campaign pages embed as their progress bar.
+    pattern = settings.get(settings_module.CAMPAIGN_URL)
+    return [embed.CampaignEmbed(pattern, settings)] if pattern else []
 
 
 @hookimpl

@@ -14,6 +14,7 @@ STRIPE_WEBHOOK_SECRET = "HUB_DONATIONS_STRIPE_WEBHOOK_SECRET"
 STRIPE_API_KEY = "HUB_DONATIONS_STRIPE_API_KEY"
 STRIPE_API_BASE = "HUB_DONATIONS_STRIPE_API_BASE"
 REDIS_URL = "HUB_REDIS_URL"
+CAMPAIGN_URL = "HUB_DONATIONS_CAMPAIGN_URL"
 
 
 def _positive(value: int) -> None:
@@ -31,6 +32,14 @@ def _locale(value: str) -> None:
 def _http_url(value: str) -> None:
     if not value.startswith(("https://", "http://")):
         raise ValueError("must be an http(s) URL such as https://api.stripe.com")
+
+
+def _campaign_url(value: str) -> None:
+    if value and (not value.startswith(("https://", "http://")) or value.count("{slug}") != 1):
+        raise ValueError(
+            "must be an absolute http(s) URL with {slug} once, such as "
+            "https://example.org/campaigns/{slug}"
+        )
 
 
 def _redis_url(value: str) -> None:
@@ -78,6 +87,15 @@ DECLARED: tuple[Setting[Any], ...] = (
         "Redis URL (redis://host:6379/0): campaign progress is then published through Redis "
         "pub/sub, so subscribers on every server process hear every donation.",
         _redis_url,
+    ),
+    Setting(
+        CAMPAIGN_URL,
+        str,
+        "",
+        "Public URL of a campaign's page on the organisation's site, with {slug}, such as "
+        "https://example.org/campaigns/{slug}: oEmbed (the delivery plugin) embeds the "
+        "campaign's progress for it. Empty: campaigns are not embeddable by URL.",
+        _campaign_url,
     ),
 )
 

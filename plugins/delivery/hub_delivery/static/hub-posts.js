@@ -1,0 +1,240 @@
+// <hub-posts>: the hub's latest posts on any page, with one <script> tag and no dependencies.
+//
+//   <script src="https://hub.example.org/embed/hub-posts.js" defer></script>
+//   <hub-posts theme="feminist-peace" limit="5"></hub-posts>
+//
+// Attributes: theme, section, author (slugs), lang (a language tag: posts in that language,
+// dates formatted for it), limit (1 to 20, 5 by default), label (what screen readers announce).
+// The posts render in a shadow root: the page's styles do not reach them and theirs do not
+// reach the page; restyle them with the --hub-posts-* custom properties listed in STYLES.
+// The request is a persisted query over GET (the operation ships with the hub, so it runs
+// where only registered operations may), cacheable by browsers and CDNs alike.
+(() => {
+  "use strict";
+
+  // Filled in by the hub when it serves this file: the operation's hash, the post URL pattern.
+  const CONFIG = { /* hub-posts config */ };
+
+  const ELEMENT = "hub-posts";
+  // document.currentScript exists only while this file first runs: the hub is where it came from.
+  const script = document.currentScript;
+  if (script === null || customElements.get(ELEMENT) !== undefined) {
+    return;
+  }
+  const endpoint = new URL(CONFIG.endpoint, script.src);
+
+  const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+  const LANGUAGE = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/;
+  const DEFAULT_LIMIT = 5;
+
+  // Every colour and size comes from a custom property with a default: custom properties are the
+  // only styles that cross the shadow boundary, so they are how a partner themes the widget.
+  // The region sets its own colour and font instead of inheriting the host's, so a page's
+  // `body { color: ... }` does not leak in either.
+  const STYLES = `
+    :host { display: block; }
+    :host([hidden]) { display: none; }
+    .region {
+      display: block;
+      color: var(--hub-posts-color, #1a1a1a);
+      background: var(--hub-posts-background, transparent);
+      font-family: var(--hub-posts-font, system-ui, sans-serif);
+      font-size: var(--hub-posts-font-size, 1rem);
+      font-weight: normal;
+      line-height: 1.5;
+      text-align: start;
+    }
+    ul { list-style: none; margin: 0; padding: 0; display: grid; gap: var(--hub-posts-gap, 1rem); }
+    li, article { display: block; margin: 0; padding: 0; }
+    .title { margin: 0; font-size: 1.1em; font-weight: 600; }
+    a { color: var(--hub-posts-link, #0b5cad); text-decoration: underline; text-underline-offset: 0.15em; }
+    a:focus-visible { outline: 3px solid var(--hub-posts-focus, #0b5cad); outline-offset: 2px; }
+    time { display: block; color: var(--hub-posts-muted, #595959); font-size: 0.875em; }
+    .excerpt { margin: 0.25em 0 0; }
+    .message { margin: 0; }
+    [role="alert"] { color: var(--hub-posts-error, #a40000); }
+  `;
+
+  // One constructed stylesheet for every <hub-posts> on the page. Adopted stylesheets are not
+  // <style> elements, so they work under a page's Content-Security-Policy without 'unsafe-inline'.
+  let sheet = null;
+  function stylesheet() {
+    if (sheet === null) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(STYLES);
+    }
+    return sheet;
+  }
+
+  class AttributeError extends Error {}
+
+  function variables(element) {
+    const filter = {};
+    for (const name of ["theme", "section", "author"]) {
+      const value = element.getAttribute(name);
+      if (value === null || value === "") continue;
+      if (!SLUG.test(value)) {
+        throw new AttributeError(
+          `${name}="${value}" is not a slug: use lowercase letters, digits and single hyphens.`,
+        );
+      }
+      filter[name] = value;
+    }
+    const language = element.getAttribute("lang");
+    if (language !== null && language !== "") {
+      if (!LANGUAGE.test(language)) {
+        throw new AttributeError(`lang="${language}" is not a language tag such as en or pt-BR.`);
+      }
+      filter.language = language;
+    }
+    const limit = element.getAttribute("limit");
+    let first = DEFAULT_LIMIT;
+    if (limit !== null && limit !== "") {
+      first = /^\d+$/.test(limit) ? Number(limit) : NaN;
+      if (!(first >= 1 && first <= CONFIG.maxLimit)) {
+        throw new AttributeError(`limit="${limit}" must be a whole number from 1 to ${CONFIG.maxLimit}.`);
+      }
+    }
+    return { first, filter };
+  }
+
+  async function fetchPosts(values, signal) {
+    const url = new URL(endpoint);
+    url.search = new URLSearchParams({
+      operationName: CONFIG.operationName,
+      variables: JSON.stringify(values),
+      extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: CONFIG.queryHash } }),
+    }).toString();
+    // No credentials: the answer is public, and the same for every reader, so caches share it.
+    const response = await fetch(url, { signal, credentials: "omit", mode: "cors" });
+    const answer = await response.json();
+    if (Array.isArray(answer.errors) && answer.errors.length > 0) {
+      throw new Error(String(answer.errors[0].message));
+    }
+    if (!response.ok || answer.data == null) {
+      throw new Error(`the hub answered ${response.status}`);
+    }
+    return answer.data.posts.edges.map((edge) => edge.node);
+  }
+
+  function formatter(language) {
+    try {
+      return new Intl.DateTimeFormat(language || undefined, { dateStyle: "medium" });
+    } catch {
+      return new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+    }
+  }
+
+  function node(tag, className, text) {
+    const element = document.createElement(tag);
+    if (className) element.className = className;
+    // Server strings only ever go in through textContent, never innerHTML: a title or excerpt
+    // holding markup is shown as text and can never run or restyle anything.
+    if (text !== undefined) element.textContent = text;
+    return element;
+  }
+
+  let counter = 0;
+
+  function item(post, dates) {
+    const article = node("article");
+    const title = node("p", "title");
+    title.id = `hub-post-${++counter}`;
+    article.setAttribute("aria-labelledby", title.id);
+    if (CONFIG.postUrl) {
+      const link = node("a", "", post.title);
+      link.href = CONFIG.postUrl.replace("{slug}", encodeURIComponent(post.slug));
+      title.append(link);
+    } else {
+      title.textContent = post.title;
+    }
+    article.append(title);
+    if (post.publishedAt) {
+      const time = node("time", "", dates.format(new Date(post.publishedAt)));
+      time.dateTime = post.publishedAt;
+      article.append(time);
+    }
+    if (post.excerpt) article.append(node("p", "excerpt", post.excerpt));
+    const li = node("li");
+    li.append(article);
+    return li;
+  }
+
+  class HubPosts extends HTMLElement {
+    static observedAttributes = ["theme", "section", "author", "lang", "limit", "label"];
+
+    #region;
+    #controller = null;
+    #scheduled = false;
+
+    constructor() {
+      super();
+      const root = this.attachShadow({ mode: "open" });
+      root.adoptedStyleSheets = [stylesheet()];
+      this.#region = node("section", "region");
+      root.append(this.#region);
+    }
+
+    connectedCallback() {
+      this.#schedule();
+    }
+
+    disconnectedCallback() {
+      this.#controller?.abort();
+    }
+
+    attributeChangedCallback() {
+      this.#schedule();
+    }
+
+    // An upgrade reports every attribute and then the connection: one request for all of them.
+    #schedule() {
+      if (this.#scheduled) return;
+      this.#scheduled = true;
+      queueMicrotask(() => {
+        this.#scheduled = false;
+        if (this.isConnected) this.#load();
+      });
+    }
+
+    async #load() {
+      this.#controller?.abort();
+      const controller = new AbortController();
+      this.#controller = controller;
+      const region = this.#region;
+      region.setAttribute("aria-label", this.getAttribute("label") || "Latest posts");
+      let values;
+      try {
+        values = variables(this);
+      } catch (error) {
+        this.#show(node("p", "message", error.message), "alert");
+        return;
+      }
+      region.setAttribute("aria-busy", "true");
+      region.replaceChildren(node("p", "message", "Loading posts…"));
+      try {
+        const posts = await fetchPosts(values, controller.signal);
+        if (controller.signal.aborted) return;
+        if (posts.length === 0) {
+          this.#show(node("p", "message", "No posts yet."));
+          return;
+        }
+        const dates = formatter(values.filter.language);
+        const list = node("ul");
+        list.append(...posts.map((post) => item(post, dates)));
+        this.#show(list);
+      } catch (error) {
+        if (controller.signal.aborted) return;
+        this.#show(node("p", "message", `The posts could not be loaded: ${error.message}`), "alert");
+      }
+    }
+
+    #show(content, role) {
+      if (role) content.setAttribute("role", role);
+      this.#region.replaceChildren(content);
+      this.#region.setAttribute("aria-busy", "false");
+    }
+  }
+
+  customElements.define(ELEMENT, HubPosts);
+})();
