@@ -543,6 +543,7 @@ async def test_the_progress_svg_is_accessible_and_cacheable(client: httpx.AsyncC
     assert response.status_code == 200
     assert response.headers["content-type"] == "image/svg+xml"
     assert response.headers["cache-control"].startswith("public, max-age=")
+    assert response.headers["content-security-policy"] == "default-src 'none'"
     svg = response.text
     label = "Peace &amp; Freedom: €25.00 raised of €100.00 (25%), 1 donor"
     assert 'role="img"' in svg

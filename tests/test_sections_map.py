@@ -366,6 +366,7 @@ async def test_the_svg_map_has_an_accessible_marker_per_section(
     response = await client.get("/map/sections.svg")
     assert response.status_code == 200
     assert response.headers["content-type"] == "image/svg+xml"
+    assert response.headers["content-security-policy"] == "default-src 'none'"
     assert response.headers["etag"]
     svg = response.text
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')

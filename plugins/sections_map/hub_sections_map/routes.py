@@ -17,6 +17,9 @@ from hub_sections_map.store import placed_sections
 OUTLINES_MAX_AGE = 86_400
 #: Anyone may read the public map data from a page on another site (no cookies are sent).
 OPEN_TO_ALL_ORIGINS = {"Access-Control-Allow-Origin": "*"}
+#: The SVG is drawn from the database's text; opened as a document rather than through <img>,
+#: it may still load, run or style nothing.
+SVG_HEADERS = {**OPEN_TO_ALL_ORIGINS, "Content-Security-Policy": "default-src 'none'"}
 
 
 def map_routes(settings: Settings) -> list[BaseRoute]:
@@ -28,7 +31,7 @@ def map_routes(settings: Settings) -> list[BaseRoute]:
 
     async def sections_svg(request: Request) -> Response:
         body = svg.render(await placed_sections())
-        return cacheable_response(request, body, svg.MEDIA_TYPE, max_age, OPEN_TO_ALL_ORIGINS)
+        return cacheable_response(request, body, svg.MEDIA_TYPE, max_age, SVG_HEADERS)
 
     async def countries_geojson(request: Request) -> Response:
         return cacheable_response(
