@@ -10,12 +10,16 @@ from typing import Any
 import hub_search.plugin
 import pytest
 from hub_search.backends import current_backend
+from hub_search.backends import postgres as postgres_backend
 from hub_search.backends.base import SearchFilters, SearchRequest
+from hub_search.backends.postgres import PostgresBackend, tsquery_literal, tsquery_text
+from hub_search.backends.sqlite import CACHE_KIB
 from hub_search.engine import ENGINE_NAME, SearchEngine
 from hub_search.indexer import reindex
-from hub_search.query import parse_query
+from hub_search.query import SearchQuery, Term, parse_query
 from hub_search.status import index_status
 from starlette.applications import Starlette
+from tortoise import connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from hub.content.models import Post
@@ -342,6 +346,96 @@ async def test_a_page_with_facets_is_one_search_that_agrees_with_separate_ones(
         assert counts == await backend.facets(request)
         # Three posts mention women: two on the first page, the last two from offset 1.
         assert len(hits) == {"women": 2, "board": 1}.get(text, 0)
+
+
+async def test_beyond_the_rank_window_facets_say_they_count_only_the_newest_matches(
+    content: Starlette,
+) -> None:
+    backend = current_backend()
+
+    def women(rank_window: int) -> SearchRequest:
+        return SearchRequest(
+            parse_query("women"), SearchFilters(types=("Post", "Person", "Section"),
+            every_type=True), include_unpublished=False, now=datetime.now(UTC),
+            rank_window=rank_window,
+        )  # fmt: skip
+
+    # Three posts mention women; a window of two ranks and counts the two indexed last.
+    hits, counts = await backend.page_and_facets(women(2), 10, 0)
+    assert sorted(hit.pk for hit in hits) == sorted(
+        await Post.filter(slug__in=["arms-trade", "climate-justice"]).values_list("id", flat=True)
+    )
+    assert counts.exhaustive is False
+    assert counts.types == [("Post", "Post", 2)]
+    assert counts.themes == [("climate", "Climate", 1), ("disarmament", "Disarmament", 1)]
+    assert counts == await backend.facets(women(2))
+    assert await backend.count(women(2)) == 3  # totalCount counts every match
+    assert await backend.page(women(2), 10, 2) == []  # no pages beyond the window
+    # A window that holds every match, even exactly, is exhaustive.
+    hits, counts = await backend.page_and_facets(women(3), 10, 0)
+    assert len(hits) == 3
+    assert counts.exhaustive is True
+    assert counts.types == [("Post", "Post", 3)]
+    assert counts.themes == [("disarmament", "Disarmament", 2), ("climate", "Climate", 1)]
+
+
+async def test_the_sqlite_connection_keeps_a_cache_for_the_index(
+    content: Starlette, settings: Settings
+) -> None:
+    rows = await connections.get("default").execute_query_dict(
+        "PRAGMA cache_size" if settings.is_sqlite else "SELECT 1 AS cache_size"
+    )
+    assert rows[0]["cache_size"] == (-CACHE_KIB if settings.is_sqlite else 1)
+
+
+async def test_the_postgres_tsquery_written_into_the_statement_is_the_one_parsed(
+    content: Starlette, settings: Settings
+) -> None:
+    if settings.is_sqlite:
+        pytest.skip("PostgreSQL only")
+    query = SearchQuery((Term(("it's",)), Term(("arms", "trade"), prefix=True)), (Term(("x",)),))
+    rows = await connections.get("default").execute_query_dict(
+        f"SELECT {tsquery_literal(query)}::text AS written, "
+        "to_tsquery('hub_search', $1)::text AS parsed",
+        [tsquery_text(query)],
+    )
+    assert rows[0]["written"] == rows[0]["parsed"]
+    assert "''" in tsquery_literal(query)
+
+
+async def test_postgres_finds_the_same_window_walking_back_or_through_the_gin_index(
+    content: Starlette, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if settings.is_sqlite:
+        pytest.skip("PostgreSQL only")
+    backend = current_backend()
+    assert isinstance(backend, PostgresBackend)
+    await connections.get("default").execute_script("ANALYZE search_document")
+
+    def request(text: str, rank_window: int = 1000) -> SearchRequest:
+        return SearchRequest(
+            parse_query(text), SearchFilters(types=("Post", "Person", "Section"),
+            every_type=True), include_unpublished=False, now=datetime.now(UTC),
+            rank_window=rank_window,
+        )  # fmt: skip
+
+    # Nine documents; "women" is in three of them, "treaty" in one. Walking back costs about
+    # window / share tests, the GIN index share * documents visits.
+    assert await backend.walks_back(request("women", rank_window=1)) is True
+    assert await backend.walks_back(request("treaty", rank_window=1)) is False
+    assert await backend.walks_back(request("women")) is False
+    assert await backend.walks_back(request("women treaty", rank_window=1)) is False
+    answers = {}
+    for factor in (0.0, 1e9):  # always walk back, never walk back
+        monkeypatch.setattr(postgres_backend, "WALK_BACK_FACTOR", factor)
+        answers[factor] = [
+            await backend.page_and_facets(request(text, rank_window), 10, 0)
+            for text in ("women", "weapons -trade", "treaty", '"arms trade"')
+            for rank_window in (1, 2, 1000)
+        ]
+        assert await backend.walks_back(request("treaty")) is (factor == 0.0)
+    assert answers[0.0] == answers[1e9]
+    assert [len(hits) for hits, _ in answers[0.0][:3]] == [1, 2, 3]
 
 
 async def test_suggestions_complete_the_last_word_of_titles(

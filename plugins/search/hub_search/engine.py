@@ -90,8 +90,10 @@ class SearchEngine:
 
     @hookimpl
     async def startup(self, app: Starlette, settings: Settings) -> None:
+        from hub_search.backends import current_backend
         from hub_search.status import index_status
 
+        await current_backend().tune_connection()
         problem = await index_status()
         if problem:
             logger.warning("search: %s", problem)

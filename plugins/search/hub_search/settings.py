@@ -19,8 +19,8 @@ DECLARED: tuple[Setting[Any], ...] = (
         RANK_WINDOW,
         int,
         1000,
-        "On SQLite, rank (and count facets over) at most this many of the most recently "
-        "indexed matches of a query; larger values rank more, slower.",
+        "Rank (and count facets over) at most this many of the most recently indexed "
+        "matches of a query; larger values rank more, slower.",
         _at_least_hundred,
     ),
 )

@@ -80,6 +80,9 @@ class SearchBackend(Protocol):
     async def create_schema(self) -> None:
         """Create the index tables (idempotent; used by the migration and by tests)."""
 
+    async def tune_connection(self) -> None:
+        """Adjust the connection the app searches through, once when the app starts."""
+
     async def known_words(self, words: Sequence[str]) -> set[str]:
         """The words of ``words`` that occur in the index."""
 

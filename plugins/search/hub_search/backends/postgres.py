@@ -2,9 +2,9 @@
 through a text search configuration of our own, ``pg_trgm`` for typo candidates, and
 ``ts_headline`` for highlighted snippets.
 
-The query is built from the parsed syntax tree as a ``tsquery`` of quoted lexemes and passed
-as one parameter to ``to_tsquery``: visitor text never becomes tsquery syntax. Visibility is
-the rule of ``hub.content.visibility`` written in SQL on each row.
+The query is built from the parsed syntax tree as a ``tsquery`` of quoted lexemes made of
+letters and digits only, and given to ``to_tsquery``: visitor text never becomes tsquery
+syntax. Visibility is the rule of ``hub.content.visibility`` written in SQL on each row.
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ from hub_search.typos import within_one_edit
 
 CONFIGURATION = "hub_search"
 SPELLING_CANDIDATES = 30
+#: Testing one document walking the primary key back costs about 0.75 of visiting one match
+#: of a bitmap scan (1.5 and 2 µs, 100,000 demo posts): see ``PostgresBackend._window_ctes``.
+WALK_BACK_FACTOR = 0.75
 
 _SETUP = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
@@ -106,6 +109,55 @@ def tsquery_text(query: SearchQuery) -> str:
     return text
 
 
+def _estimated_words(query: SearchQuery) -> list[str]:
+    """The words whose frequencies estimate the query's share of documents: the required single
+    words (a phrase is rarer than its words, a prefix or a typo's spellings unknown; leaving
+    them out only makes the query look more common)."""
+    return [
+        term.words[0]
+        for term in query.required
+        if term.is_word and not term.prefix and not term.alternatives
+    ]
+
+
+def _estimate_ctes(words: str, threshold: str) -> str:
+    """``stats`` and ``estimate``: whether to walk the primary key back (see ``_window_ctes``).
+
+    ``words`` is the parameter holding the words to look up, ``threshold`` the one holding
+    ``WALK_BACK_FACTOR * window``. A word ANALYZE did not record counts as the rarest it did;
+    with no statistics at all, every query takes the GIN index.
+    """
+    return f"""
+        stats AS (
+            SELECT most_common_elems::text::text[] AS words, most_common_elem_freqs AS freqs
+            FROM pg_stats WHERE schemaname = current_schema()
+                AND tablename = 'search_document' AND attname = 'document'
+        ),
+        estimate AS MATERIALIZED (
+            SELECT exp(coalesce(sum(ln(greatest(coalesce(known.freq, rarest.freq), 1e-9))), 0))
+                   ^ 2 * (SELECT reltuples FROM pg_class WHERE oid = 'search_document'::regclass)
+                   >= {threshold} AS walk_back
+            FROM unnest({words}::text[]) AS asked(word)
+            CROSS JOIN (SELECT min(freq) AS freq FROM stats, unnest(freqs) AS freq) rarest
+            LEFT JOIN (SELECT unnest(words) AS word, unnest(freqs) AS freq FROM stats) known
+                ON known.word = asked.word
+        )
+    """
+
+
+def tsquery_literal(query: SearchQuery) -> str:
+    """``to_tsquery(...)`` of ``query`` with its text as an SQL string literal, not a parameter.
+
+    asyncpg prepares every statement, and after five executions PostgreSQL may reuse a
+    generic plan built without knowing the tsquery: it then cannot tell a query matching 70 %
+    of the documents from one matching 1 %, and the plan that suits one is ten times too slow
+    for the other. Written into the text, the query is planned for what it matches. The
+    lexemes are letters and digits only (``text.tokens``); quotes are doubled all the same.
+    """
+    quoted = tsquery_text(query).replace("'", "''")
+    return f"to_tsquery('{CONFIGURATION}', '{quoted}')"
+
+
 _VECTOR = (
     f"setweight(to_tsvector('{CONFIGURATION}', {{title}}), 'A') || "
     f"setweight(to_tsvector('{CONFIGURATION}', {{body}}), 'D')"
@@ -159,6 +211,10 @@ class PostgresBackend:
         for statement in [*_SETUP, *_tables()]:
             await connection.execute_script(statement)
 
+    async def tune_connection(self) -> None:
+        # The server's settings govern caching; nothing to adjust per connection.
+        return None
+
     async def known_words(self, words: Sequence[str]) -> set[str]:
         if not words:
             return set()
@@ -177,30 +233,83 @@ class PostgresBackend:
         )
         return [row["word"] for row in rows if within_one_edit(word, row["word"])]
 
+    def _window_ctes(self, request: SearchRequest, values: list[Any], ranked: bool) -> str:
+        """``WITH ..., matches AS MATERIALIZED (...), hits AS MATERIALIZED (...)``: the window.
+
+        As on SQLite, ``hits`` holds the ``rank_window`` most recently indexed matches (id,
+        type, object_id, score) and ``matches`` one more, which only tells whether anything
+        lies beyond the window (``facets.exhaustive``). ``ts_rank`` is computed on the
+        window's rows only, after the LIMIT, rather than on every match.
+
+        There are two ways to find the window, and each is ten times slower than the other on
+        some queries (100,000 posts): walking the primary key backwards and testing each
+        document costs ``window / share`` tests (share: the part of the documents that
+        match), a bitmap scan of the GIN index visits every match, ``documents * share``.
+        PostgreSQL underrates the cost of testing a document and walks backwards for queries
+        as rare as 5 % (30-50 ms where the bitmap takes 10), so the statement chooses itself:
+        ``estimate`` multiplies the frequencies ANALYZE recorded for the query's words
+        (``pg_stats.most_common_elems``, the planner's own figures), and only the branch whose
+        one-time filter holds is run. Walking back wins when ``share² * documents`` exceeds
+        ``WALK_BACK_FACTOR * window`` (the ratio of the two costs per row, measured here).
+        """
+        query = tsquery_literal(request.query)
+        where = _conditions(request, values)
+        values.extend(
+            [
+                _estimated_words(request.query),
+                WALK_BACK_FACTOR * request.rank_window,
+                request.rank_window + 1,
+                request.rank_window,
+            ]
+        )
+        words, threshold, limit, window = (f"${len(values) - n}" for n in (3, 2, 1, 0))
+        score = f"ts_rank(document, {query})" if ranked else "0.0::real"
+        matches = f"""
+            SELECT d.id, d.type, d.object_id, d.document FROM search_document d
+            WHERE d.document @@ {query} AND {where}
+        """
+        return f"""
+            WITH {_estimate_ctes(words, threshold)},
+            matches AS MATERIALIZED (
+                ({matches} AND (SELECT walk_back FROM estimate)
+                 ORDER BY d.id DESC LIMIT {limit})
+                UNION ALL
+                -- "+ 0": not the primary key's order, so the GIN index finds the matches.
+                ({matches} AND NOT (SELECT walk_back FROM estimate)
+                 ORDER BY d.id + 0 DESC LIMIT {limit})
+            ),
+            hits AS MATERIALIZED (
+                SELECT id, type, object_id, {score} AS score
+                FROM (SELECT * FROM matches ORDER BY id DESC LIMIT {window}) window_rows
+            )
+        """
+
+    async def walks_back(self, request: SearchRequest) -> bool:
+        """Whether ``request``'s window is found walking the primary key back (else by GIN)."""
+        rows = await self._connection().execute_query_dict(
+            f"WITH {_estimate_ctes('$1', '$2')} SELECT walk_back FROM estimate",
+            [_estimated_words(request.query), WALK_BACK_FACTOR * request.rank_window],
+        )
+        return bool(rows[0]["walk_back"])
+
     def page_sql(self, request: SearchRequest, limit: int, offset: int) -> tuple[str, list[Any]]:
-        """Every match ranked as the CTE ``hits``, and a page of it with highlights.
+        """The ranked window as the CTE ``hits``, and a page of it with highlights.
 
         The rows have a ``facet`` column of ``'hit'`` so that facet counts over ``hits`` can
         be appended with UNION ALL (``page_and_facets``): the index is searched once for both.
-        ``hits`` carries no text; only the page's rows read title and body, for ts_headline.
+        Only the page's rows read title and body, for ts_headline.
         """
-        values: list[Any] = [tsquery_text(request.query)]
-        where = _conditions(request, values)
+        values: list[Any] = []
+        window = self._window_ctes(request, values, ranked=True)
         options = (
             f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=12, "
             "MaxFragments=2, FragmentDelimiter=…"
         )
         values.extend([limit, offset, options])
         count = len(values)
-        # to_tsquery is written out at each use rather than computed once in a CTE: the
-        # planner then sees the actual query and estimates its matches.
-        query = f"to_tsquery('{CONFIGURATION}', $1)"
+        query = tsquery_literal(request.query)
         sql = f"""
-            WITH hits AS MATERIALIZED (
-                SELECT d.id, d.type, d.object_id, ts_rank(d.document, {query}) AS score
-                FROM search_document d
-                WHERE d.document @@ {query} AND {where}
-            ),
+            {window},
             ranked AS MATERIALIZED (
                 SELECT * FROM hits ORDER BY score DESC, id LIMIT ${count - 2} OFFSET ${count - 1}
             )
@@ -227,7 +336,8 @@ class PostgresBackend:
             f"{sql} UNION ALL {_FACETS.format(extra=padding)}", values
         )
         hits = [row for row in rows if row["facet"] == "hit"]
-        return _hits(hits), _facet_counts([row for row in rows if row["facet"] != "hit"])
+        counts = [row for row in rows if row["facet"] != "hit"]
+        return _hits(hits), _facet_counts(counts, request.rank_window)
 
     async def count(self, request: SearchRequest) -> int:
         values: list[Any] = [tsquery_text(request.query)]
@@ -240,16 +350,12 @@ class PostgresBackend:
         return int(rows[0]["n"])
 
     async def facets(self, request: SearchRequest) -> FacetCounts:
-        values: list[Any] = [tsquery_text(request.query)]
-        where = _conditions(request, values)
-        sql = f"""
-            WITH hits AS MATERIALIZED (
-                SELECT d.type, d.object_id FROM search_document d
-                WHERE d.document @@ to_tsquery('{CONFIGURATION}', $1) AND {where}
-            )
-            {_FACETS.format(extra="")}
-        """
-        return _facet_counts(await self._connection().execute_query_dict(sql, values))
+        values: list[Any] = []
+        window = self._window_ctes(request, values, ranked=False)
+        rows = await self._connection().execute_query_dict(
+            f"{window} {_FACETS.format(extra='')}", values
+        )
+        return _facet_counts(rows, request.rank_window)
 
     async def suggest(self, request: SearchRequest, limit: int) -> list[Hit]:
         values: list[Any] = [tsquery_text(request.query)]
@@ -307,29 +413,39 @@ class PostgresBackend:
                     "search_vocabulary", "search_vocabulary_next"
                 )
                 await swap.execute_script(f"ALTER {kind} {old_name} RENAME TO {name}")
+        # The window's plan is chosen from the word frequencies ANALYZE records (see
+        # ``_window_ctes``); a new table has none until autovacuum, if it runs, gets to it.
+        await connection.execute_script("ANALYZE search_document")
 
     async def promote_due(self, now: datetime) -> None:
         # Visibility is checked on every row at query time here: nothing to promote.
         return None
 
 
-#: Facet counts over the CTE ``hits`` (every match); ``extra`` pads the rows to the columns
-#: of the statement they are appended to.
+#: Facet counts over the CTE ``hits`` (the window); ``extra`` pads the rows to the columns of
+#: the statement they are appended to. Links are counted by id first and labelled after. The
+#: ``matches`` row tells whether the window holds every match.
 _FACETS = """
     SELECT 'type' AS facet, type AS value, type AS label, count(*) AS n{extra}
     FROM hits GROUP BY type
     UNION ALL
-    SELECT 'theme', t.slug, t.name, count(*){extra} FROM hits
-    JOIN hub_post_theme pt ON pt.post_id = hits.object_id AND hits.type = 'Post'
-    JOIN hub_theme t ON t.id = pt.theme_id GROUP BY t.id
+    SELECT 'theme', t.slug, t.name, linked.n{extra} FROM (
+        SELECT pt.theme_id, count(*) AS n FROM hits
+        JOIN hub_post_theme pt ON pt.post_id = hits.object_id
+        WHERE hits.type = 'Post' GROUP BY pt.theme_id
+    ) linked JOIN hub_theme t ON t.id = linked.theme_id
     UNION ALL
-    SELECT 'section', s.slug, s.name, count(*){extra} FROM (
-        SELECT ps.section_id FROM hits
-        JOIN hub_post_section ps ON ps.post_id = hits.object_id AND hits.type = 'Post'
-        UNION ALL
-        SELECT p.section_id FROM hits
-        JOIN hub_person p ON p.id = hits.object_id AND hits.type = 'Person'
-    ) linked JOIN hub_section s ON s.id = linked.section_id GROUP BY s.id
+    SELECT 'section', s.slug, s.name, linked.n{extra} FROM (
+        SELECT section_id, count(*) AS n FROM (
+            SELECT ps.section_id FROM hits
+            JOIN hub_post_section ps ON ps.post_id = hits.object_id WHERE hits.type = 'Post'
+            UNION ALL
+            SELECT p.section_id FROM hits
+            JOIN hub_person p ON p.id = hits.object_id WHERE hits.type = 'Person'
+        ) linked_rows GROUP BY section_id
+    ) linked JOIN hub_section s ON s.id = linked.section_id
+    UNION ALL
+    SELECT 'matches', '', '', count(*){extra} FROM matches
 """
 
 
@@ -348,11 +464,14 @@ def _hits(rows: Sequence[dict[str, Any]]) -> list[Hit]:
     ]
 
 
-def _facet_counts(rows: Sequence[dict[str, Any]]) -> FacetCounts:
+def _facet_counts(rows: Sequence[dict[str, Any]], rank_window: int) -> FacetCounts:
     counts = FacetCounts()
     by_facet = {"type": counts.types, "theme": counts.themes, "section": counts.sections}
     for row in rows:
-        by_facet[row["facet"]].append((row["value"], row["label"], int(row["n"])))
+        if row["facet"] == "matches":
+            counts.exhaustive = int(row["n"]) <= rank_window
+        else:
+            by_facet[row["facet"]].append((row["value"], row["label"], int(row["n"])))
     for found in by_facet.values():
         found.sort(key=lambda item: (-item[2], item[1]))
     return counts
