@@ -411,11 +411,13 @@ async def test_postgres_finds_the_same_window_walking_back_or_through_the_gin_in
     backend = current_backend()
     assert isinstance(backend, PostgresBackend)
     await connections.get("default").execute_script("ANALYZE search_document")
+    every_type = SearchFilters(types=("Post", "Person", "Section"), every_type=True)
 
-    def request(text: str, rank_window: int = 1000) -> SearchRequest:
+    def request(
+        text: str, rank_window: int = 1000, filters: SearchFilters = every_type
+    ) -> SearchRequest:
         return SearchRequest(
-            parse_query(text), SearchFilters(types=("Post", "Person", "Section"),
-            every_type=True), include_unpublished=False, now=datetime.now(UTC),
+            parse_query(text), filters, include_unpublished=False, now=datetime.now(UTC),
             rank_window=rank_window,
         )  # fmt: skip
 
@@ -425,17 +427,30 @@ async def test_postgres_finds_the_same_window_walking_back_or_through_the_gin_in
     assert await backend.walks_back(request("treaty", rank_window=1)) is False
     assert await backend.walks_back(request("women")) is False
     assert await backend.walks_back(request("women treaty", rank_window=1)) is False
+    narrowed = [
+        every_type,
+        SearchFilters(types=("Post",), theme="disarmament"),
+        SearchFilters(types=("Post", "Person"), section="wilpf-spain"),
+        SearchFilters(types=("Post",), language="es"),
+        SearchFilters(types=("Post",), published_after=datetime(2024, 1, 1, tzinfo=UTC)),
+    ]
     answers = {}
     for factor in (0.0, 1e9):  # always walk back, never walk back
         monkeypatch.setattr(postgres_backend, "WALK_BACK_FACTOR", factor)
         answers[factor] = [
-            await backend.page_and_facets(request(text, rank_window), 10, 0)
-            for text in ("women", "weapons -trade", "treaty", '"arms trade"')
+            await backend.page_and_facets(request(text, rank_window, filters), 10, 0)
+            for text in ("women", "weapons -trade", "treaty", '"arms trade"', "board")
             for rank_window in (1, 2, 1000)
+            for filters in narrowed
         ]
         assert await backend.walks_back(request("treaty")) is (factor == 0.0)
     assert answers[0.0] == answers[1e9]
-    assert [len(hits) for hits, _ in answers[0.0][:3]] == [1, 2, 3]
+    women = answers[0.0][: 3 * len(narrowed) : len(narrowed)]  # every type, windows 1, 2, 1000
+    assert [(len(hits), counts.exhaustive) for hits, counts in women] == [
+        (1, False), (2, False), (3, True)
+    ]  # fmt: skip
+    found = {len(hits) for hits, _ in answers[0.0]}
+    assert found == {0, 1, 2, 3}
 
 
 async def test_suggestions_complete_the_last_word_of_titles(

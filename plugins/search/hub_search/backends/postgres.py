@@ -263,24 +263,34 @@ class PostgresBackend:
             ]
         )
         words, threshold, limit, window = (f"${len(values) - n}" for n in (3, 2, 1, 0))
-        score = f"ts_rank(document, {query})" if ranked else "0.0::real"
-        matches = f"""
-            SELECT d.id, d.type, d.object_id, d.document FROM search_document d
-            WHERE d.document @@ {query} AND {where}
-        """
+        # Documents are read again by id for ts_rank rather than carried through the sorts:
+        # sorting thousands of tsvectors to keep a thousand cost more than the lookups.
+        score = f"ts_rank(ranked_document.document, {query})" if ranked else "0.0::real"
+        ranked_join = (
+            "JOIN search_document ranked_document ON ranked_document.id = window_rows.id"
+            if ranked
+            else ""
+        )
+        columns = "SELECT d.id, d.type, d.object_id FROM search_document d"
         return f"""
             WITH {_estimate_ctes(words, threshold)},
             matches AS MATERIALIZED (
-                ({matches} AND (SELECT walk_back FROM estimate)
+                -- Walking back, the filters are tested before the document: the planner
+                -- would test the document first (it rates @@ the cheapest condition), and
+                -- the newest rows are often ones nobody may see yet (drafts, scheduled).
+                ({columns} WHERE CASE WHEN {where} THEN d.document @@ {query} END
+                 AND (SELECT walk_back FROM estimate)
                  ORDER BY d.id DESC LIMIT {limit})
                 UNION ALL
                 -- "+ 0": not the primary key's order, so the GIN index finds the matches.
-                ({matches} AND NOT (SELECT walk_back FROM estimate)
+                ({columns} WHERE d.document @@ {query} AND {where}
+                 AND NOT (SELECT walk_back FROM estimate)
                  ORDER BY d.id + 0 DESC LIMIT {limit})
             ),
             hits AS MATERIALIZED (
-                SELECT id, type, object_id, {score} AS score
+                SELECT window_rows.*, {score} AS score
                 FROM (SELECT * FROM matches ORDER BY id DESC LIMIT {window}) window_rows
+                {ranked_join}
             )
         """
 
