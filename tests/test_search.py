@@ -13,7 +13,7 @@ from hub_search.backends import current_backend
 from hub_search.backends import postgres as postgres_backend
 from hub_search.backends.base import SearchFilters, SearchRequest
 from hub_search.backends.postgres import PostgresBackend, tsquery_literal, tsquery_text
-from hub_search.backends.sqlite import CACHE_KIB
+from hub_search.backends.sqlite import CACHE_KIB, SQLiteBackend
 from hub_search.engine import ENGINE_NAME, SearchEngine
 from hub_search.indexer import reindex
 from hub_search.query import SearchQuery, Term, parse_query
@@ -401,6 +401,36 @@ async def test_the_postgres_tsquery_written_into_the_statement_is_the_one_parsed
     )
     assert rows[0]["written"] == rows[0]["parsed"]
     assert "''" in tsquery_literal(query)
+
+
+async def test_sqlite_reads_the_window_from_the_full_text_index_whatever_the_filters(
+    content: Starlette, settings: Settings
+) -> None:
+    if not settings.is_sqlite:
+        pytest.skip("SQLite only")
+    backend = current_backend()
+    assert isinstance(backend, SQLiteBackend)
+    for filters in [
+        SearchFilters(types=("Post", "Person", "Section"), every_type=True),
+        SearchFilters(types=("Post",)),
+        SearchFilters(types=("Post",), theme="disarmament"),
+        SearchFilters(types=("Post", "Person"), section="wilpf-spain"),
+        SearchFilters(types=("Post",), language="es", published_after=datetime(2024, 1, 1)),
+    ]:
+        request = SearchRequest(
+            parse_query("peace women"), filters, include_unpublished=False,
+            now=datetime.now(UTC), rank_window=1000,
+        )  # fmt: skip
+        sql, values = backend.page_and_facets_sql(request, 11, 0)
+        plan = await connections.get("default").execute_query_dict(
+            f"EXPLAIN QUERY PLAN {sql}", values
+        )
+        scans = [row["detail"] for row in plan if row["detail"].startswith("SCAN")]
+        # FTS5 hands out the newest matches first and the window stops the scan. A plan that
+        # walks the documents and asks the index about each one (``INDEX 0:=M3``, a rowid
+        # lookup) took seconds for ``types: ["Post"]`` over 100,000 posts.
+        assert scans[0].startswith("SCAN f VIRTUAL TABLE INDEX"), (filters, scans)
+        assert not any(":=" in scan or scan == "SCAN d" for scan in scans), (filters, scans)
 
 
 async def test_postgres_finds_the_same_window_walking_back_or_through_the_gin_index(
