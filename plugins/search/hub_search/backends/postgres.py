@@ -241,12 +241,12 @@ class PostgresBackend:
         lies beyond the window (``facets.exhaustive``). ``ts_rank`` is computed on the
         window's rows only, after the LIMIT, rather than on every match.
 
-        There are two ways to find the window, and each is ten times slower than the other on
-        some queries (100,000 posts): walking the primary key backwards and testing each
+        There are two ways to find the window, and each is several times slower than the other
+        on some queries (100,000 posts): walking the primary key backwards and testing each
         document costs ``window / share`` tests (share: the part of the documents that
         match), a bitmap scan of the GIN index visits every match, ``documents * share``.
         PostgreSQL underrates the cost of testing a document and walks backwards for queries
-        as rare as 5 % (30-50 ms where the bitmap takes 10), so the statement chooses itself:
+        as rare as 5 % (30 ms where the bitmap takes 13), so the statement chooses itself:
         ``estimate`` multiplies the frequencies ANALYZE recorded for the query's words
         (``pg_stats.most_common_elems``, the planner's own figures), and only the branch whose
         one-time filter holds is run. Walking back wins when ``share² * documents`` exceeds
