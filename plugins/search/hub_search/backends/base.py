@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from hub_search.documents import SearchDocument
 from hub_search.query import SearchQuery
@@ -68,6 +68,39 @@ class FacetCounts:
     themes: list[tuple[str, str, int]] = field(default_factory=list)
     sections: list[tuple[str, str, int]] = field(default_factory=list)
     exhaustive: bool = True
+
+
+def hits_from_rows(rows: Sequence[dict[str, Any]], *, lower_is_better: bool) -> list[Hit]:
+    """A page's rows (``value`` the type, ``n`` the object id), best first, higher scores better.
+
+    bm25 on SQLite gives lower (more negative) numbers to better matches; ``ts_rank`` higher ones.
+    """
+    sign = 1.0 if lower_is_better else -1.0
+    ordered = sorted(rows, key=lambda row: (sign * float(row["score"]), row["id"]))
+    return [
+        Hit(
+            row["value"],
+            row["n"],
+            -sign * float(row["score"]),
+            to_html(row["title"]),
+            to_html(row["snippet"]),
+        )
+        for row in ordered
+    ]
+
+
+def facet_counts_from_rows(rows: Sequence[dict[str, Any]], rank_window: int) -> FacetCounts:
+    """Rows of ``(facet, value, label, n)``; the ``matches`` row says whether counts are exact."""
+    counts = FacetCounts()
+    by_facet = {"type": counts.types, "theme": counts.themes, "section": counts.sections}
+    for row in rows:
+        if row["facet"] == "matches":
+            counts.exhaustive = int(row["n"]) <= rank_window
+        else:
+            by_facet[row["facet"]].append((row["value"], row["label"], int(row["n"])))
+    for found in by_facet.values():
+        found.sort(key=lambda item: (-item[2], item[1]))
+    return counts
 
 
 class IndexWriter(Protocol):

@@ -25,6 +25,8 @@ from hub_search.backends.base import (
     FacetCounts,
     Hit,
     SearchRequest,
+    facet_counts_from_rows,
+    hits_from_rows,
     to_html,
 )
 from hub_search.documents import SearchDocument
@@ -335,7 +337,7 @@ class PostgresBackend:
 
     async def page(self, request: SearchRequest, limit: int, offset: int) -> list[Hit]:
         rows = await self._connection().execute_query_dict(*self.page_sql(request, limit, offset))
-        return _hits(rows)
+        return hits_from_rows(rows, lower_is_better=False)
 
     async def page_and_facets(
         self, request: SearchRequest, limit: int, offset: int
@@ -347,7 +349,9 @@ class PostgresBackend:
         )
         hits = [row for row in rows if row["facet"] == "hit"]
         counts = [row for row in rows if row["facet"] != "hit"]
-        return _hits(hits), _facet_counts(counts, request.rank_window)
+        return hits_from_rows(hits, lower_is_better=False), facet_counts_from_rows(
+            counts, request.rank_window
+        )
 
     async def count(self, request: SearchRequest) -> int:
         values: list[Any] = [tsquery_text(request.query)]
@@ -365,7 +369,7 @@ class PostgresBackend:
         rows = await self._connection().execute_query_dict(
             f"{window} {_FACETS.format(extra='')}", values
         )
-        return _facet_counts(rows, request.rank_window)
+        return facet_counts_from_rows(rows, request.rank_window)
 
     async def suggest(self, request: SearchRequest, limit: int) -> list[Hit]:
         values: list[Any] = [tsquery_text(request.query)]
@@ -457,34 +461,6 @@ _FACETS = """
     UNION ALL
     SELECT 'matches', '', '', count(*){extra} FROM matches
 """
-
-
-def _hits(rows: Sequence[dict[str, Any]]) -> list[Hit]:
-    """Page rows (``value`` is the type, ``n`` the object id), best first."""
-    ordered = sorted(rows, key=lambda row: (-row["score"], row["id"]))
-    return [
-        Hit(
-            row["value"],
-            row["n"],
-            float(row["score"]),
-            to_html(row["title"]),
-            to_html(row["snippet"]),
-        )
-        for row in ordered
-    ]
-
-
-def _facet_counts(rows: Sequence[dict[str, Any]], rank_window: int) -> FacetCounts:
-    counts = FacetCounts()
-    by_facet = {"type": counts.types, "theme": counts.themes, "section": counts.sections}
-    for row in rows:
-        if row["facet"] == "matches":
-            counts.exhaustive = int(row["n"]) <= rank_window
-        else:
-            by_facet[row["facet"]].append((row["value"], row["label"], int(row["n"])))
-    for found in by_facet.values():
-        found.sort(key=lambda item: (-item[2], item[1]))
-    return counts
 
 
 async def _insert(
