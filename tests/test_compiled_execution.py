@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
 import pytest
@@ -39,10 +39,45 @@ class Item:
 
 
 @strawberry.type
+class Tag:
+    label: str
+
+    @strawberry.field
+    def items(self) -> list[Item]:
+        return [Item(name=self.label * 2)]
+
+
+@strawberry.type
+class Stray:
+    """Not a member of ``Thing``: returning it there is the schema's error."""
+
+    label: str
+
+
+Thing = Annotated[Item | Tag, strawberry.union("Thing")]
+
+
+@strawberry.type
 class Oddities:
     @strawberry.field
     def items(self, names: list[str | None]) -> list[Item]:
         return [Item(name=name) for name in names]
+
+    @strawberry.field
+    def things(self, names: list[str]) -> list[Thing | None]:
+        # Upper-case names are tags, "-" is a hole in the list, anything else an item.
+        return [
+            None if name == "-" else Tag(label=name) if name.isupper() else Item(name=name)
+            for name in names
+        ]
+
+    @strawberry.field
+    def stray_thing(self) -> Thing:
+        return Stray(label="x")  # type: ignore[return-value]
+
+    @strawberry.field
+    def stray(self) -> Stray:
+        return Stray(label="x")
 
     @strawberry.field
     def strict_items(self, names: list[str | None]) -> list[str]:
@@ -139,8 +174,30 @@ CASES: dict[str, Case] = {
         {"with": False},
         planned=False,
     ),
-    "abstract types are left to graphql-core": Case(
-        '{ node(id: "UG9zdDox") { id ... on Post { slug } } }', {}, planned=False
+    "an interface: a node by id": Case(
+        """{ post: node(id: "UG9zdDox") { id __typename ... on Post { slug authors { name } } }
+            person: node(id: "UGVyc29uOjE=") { ... on Person { slug } ... on Post { title } }
+            nothing: node(id: "UG9zdDo5OTk=") { id } }""",
+        {},
+        planned=True,
+    ),
+    "a union of objects of several types, with holes": Case(
+        """{ things(names: ["a", "B", "-", "c", "boom", "D"]) { __typename
+            ... on Item { name } ... on Tag { label items { shout } } } }""",
+        {},
+        planned=True,
+    ),
+    "a union member that raises": Case(
+        '{ things(names: ["a", "B", "boom"]) { ... on Item { shout } } }',
+        {},
+        planned=True,
+        fails=True,
+    ),
+    "an object outside the union": Case(
+        "{ strayThing { __typename ... on Item { name } } stray { label } }",
+        {},
+        planned=True,
+        fails=True,
     ),
     "introspection is left to graphql-core": Case(
         "{ __schema { queryType { name } } }", {}, planned=False

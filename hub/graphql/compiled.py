@@ -8,13 +8,15 @@ which fields are attributes (read with ``getattr`` and serialised) and which hav
 (called exactly as graphql-core calls them, with the same resolve info, arguments, and
 Strawberry's wrappers for argument conversion, permissions and field extensions), and it runs
 level by level: the resolvers of all objects of a level are awaited together, so DataLoaders
-batch as before, with one gather per level instead of one task per list.
+batch as before, with one gather per level instead of one task per list. A field of an abstract
+type (a union, an interface) is planned once per possible object type; at run time its objects
+are sorted by the type the schema's type resolver names, and each group runs its type's plan.
 
 Anything the plan does not model falls back to graphql-core, so answers never differ:
 
 - documents the planner cannot handle run as before: mutations and subscriptions, directives
-  (``@skip``/``@include``/``@defer``/``@stream``), abstract types (interfaces, unions),
-  nested lists, introspection, and any schema with field middleware;
+  (``@skip``/``@include``/``@defer``/``@stream``), nested lists, introspection, and any schema
+  with field middleware;
 - when anything goes wrong during a planned run (a resolver raises, a non-null field is null, a
   value cannot be serialised) the operation is run again by graphql-core, which produces the
   located errors and null propagation the spec asks for. Queries are free of side effects, so
@@ -33,6 +35,7 @@ from typing import Any, ClassVar
 from graphql import (
     DirectiveNode,
     FieldNode,
+    GraphQLAbstractType,
     GraphQLField,
     GraphQLLeafType,
     GraphQLList,
@@ -42,6 +45,7 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     Visitor,
+    is_abstract_type,
     is_leaf_type,
     is_object_type,
     visit,
@@ -80,6 +84,9 @@ class FieldPlan:
     #: Serialises a leaf value; ``None`` for object fields.
     serialize: Callable[[Any], Any] | None
     child: ObjectPlan | None = None
+    #: For a field of a union or interface: the plan of each possible object type, by name.
+    variants: dict[str, ObjectPlan] | None = None
+    abstract: GraphQLAbstractType | None = None
     #: The argument values do not depend on the source object: computed once per run.
     has_arguments: bool = False
     #: A :func:`~hub.graphql.loaded.loaded_field`: one ``load_many`` for the whole level.
@@ -181,7 +188,8 @@ class Planner:
             plan.fields.append(self._field_plan(type_, key, field_def, details))
         plan.typename_keys = tuple(typename_keys)
         plan.needs_paths = any(
-            (f.read is None and f.loaded is None) or (f.child is not None and f.child.needs_paths)
+            (f.read is None and f.loaded is None)
+            or any(child.needs_paths for child in _children_of(f))
             for f in plan.fields
         )
         return plan
@@ -213,19 +221,35 @@ class Planner:
             plan.serialize = named.serialize
         elif is_object_type(named):
             assert isinstance(named, GraphQLObjectType)
-            executor = self.executor
-            collected = collect_subfields(
-                executor.schema,
-                executor.fragments,
-                executor.variable_values,
-                executor.operation,
-                named,
-                details,
-            )
-            plan.child = self._object_plan(named, collected.grouped_field_set)
+            plan.child = self._subfields_plan(named, details)
         else:
-            raise NotPlannable(f"abstract type {named}")
+            assert is_abstract_type(named)
+            assert isinstance(named, GraphQLAbstractType)
+            plan.abstract = named
+            plan.variants = {
+                possible.name: self._subfields_plan(possible, details)
+                for possible in self.executor.schema.get_possible_types(named)
+            }
         return plan
+
+    def _subfields_plan(self, type_: GraphQLObjectType, details: FieldDetailsList) -> ObjectPlan:
+        executor = self.executor
+        collected = collect_subfields(
+            executor.schema,
+            executor.fragments,
+            executor.variable_values,
+            executor.operation,
+            type_,
+            details,
+        )
+        return self._object_plan(type_, collected.grouped_field_set)
+
+
+def _children_of(plan: FieldPlan) -> Iterable[ObjectPlan]:
+    if plan.child is not None:
+        yield plan.child
+    if plan.variants is not None:
+        yield from plan.variants.values()
 
 
 async def _all(awaitables: Sequence[Awaitable[Any]]) -> list[Any]:
@@ -319,7 +343,7 @@ class Run:
                 column = [read(source) for source in sources]
             else:
                 column = self._resolve(plan, field_plan, sources, paths, waiting, is_awaitable)
-            if waiting or field_plan.child is not None:
+            if waiting or field_plan.serialize is None:
                 # Each field goes on as soon as its own values are in, as in graphql-core: a
                 # slow sibling (a count, say) must not hold back the loads below this one.
                 unfinished.append(self._complete(plan, field_plan, column, waiting, results, paths))
@@ -343,7 +367,7 @@ class Run:
         if waiting:
             for index, value in zip(waiting, await _all([column[i] for i in waiting]), strict=True):
                 column[index] = value
-        if field_plan.child is None:
+        if field_plan.serialize is not None:
             self._leaves(field_plan, column, results)
         else:
             await self._children(plan, field_plan, column, results, paths)
@@ -439,12 +463,9 @@ class Run:
         results: list[dict[str, Any]],
         paths: Sequence[Path | None],
     ) -> None:
-        child = field_plan.child
-        assert child is not None
         key = field_plan.key
         type_name = plan.type.name
-        is_type_of = child.type.is_type_of
-        track = child.needs_paths
+        track = any(child.needs_paths for child in _children_of(field_plan))
         sources: list[Any] = []
         child_paths: list[Path | None] = []
         # Where each child's answer goes: the parent's dict, or a slot of a list in it.
@@ -473,20 +494,64 @@ class Run:
                 slots.append((results[index], key))
         if not sources:
             return
+        # Type checks and type resolvers look at the object, the schema and the field's name
+        # only; one resolve info serves every object.
+        info = self.executor.build_resolve_info(
+            field_plan.field_def,
+            field_plan.field_nodes,
+            plan.type,
+            child_paths[0] or Path(paths[0], key, type_name),
+        )
+        if field_plan.child is not None:
+            answers = await self._objects_checked(field_plan.child, sources, child_paths, info)
+        else:
+            answers = await self._variants(field_plan, sources, child_paths, info)
+        for (container, slot), answer in zip(slots, answers, strict=True):
+            container[slot] = answer
+
+    async def _objects_checked(
+        self, plan: ObjectPlan, sources: list[Any], paths: list[Path | None], info: Any
+    ) -> list[dict[str, Any]]:
+        is_type_of = plan.type.is_type_of
         if is_type_of is not None:
-            # Strawberry's checks look at the object only; one info serves them all.
-            info = self.executor.build_resolve_info(
-                field_plan.field_def,
-                field_plan.field_nodes,
-                plan.type,
-                child_paths[0] or Path(paths[0], key, type_name),
-            )
             for source in sources:
                 if is_type_of(source, info) is not True:
                     raise PlanAborted
-        answers = await self.objects(child, sources, child_paths)
-        for (container, slot), answer in zip(slots, answers, strict=True):
-            container[slot] = answer
+        return await self.objects(plan, sources, paths)
+
+    async def _variants(
+        self, field_plan: FieldPlan, sources: list[Any], paths: list[Path | None], info: Any
+    ) -> list[dict[str, Any]]:
+        """Objects of a union or interface: grouped by the type each resolves to."""
+        abstract = field_plan.abstract
+        variants = field_plan.variants
+        assert abstract is not None
+        assert variants is not None
+        resolve_type = abstract.resolve_type or self.executor.type_resolver
+        groups: dict[str, list[int]] = {}
+        for index, source in enumerate(sources):
+            try:
+                name = resolve_type(source, info, abstract)
+            except Exception as error:
+                raise PlanAborted from error
+            # Awaitable or unknown type names are graphql-core's to answer or report.
+            if not isinstance(name, str) or name not in variants:
+                raise PlanAborted
+            groups.setdefault(name, []).append(index)
+        runs = [
+            self._objects_checked(
+                variants[name], [sources[i] for i in indexes], [paths[i] for i in indexes], info
+            )
+            for name, indexes in groups.items()
+        ]
+        # One group, the usual case, is awaited directly, as an object field is: its loads
+        # then land in the same DataLoader batch as its siblings'.
+        answered = [await runs[0]] if len(runs) == 1 else await _all(runs)
+        answers: list[Any] = [None] * len(sources)
+        for indexes, group_answers in zip(groups.values(), answered, strict=True):
+            for index, answer in zip(indexes, group_answers, strict=True):
+                answers[index] = answer
+        return answers
 
 
 class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
