@@ -54,6 +54,12 @@ def backends() -> list[Any]:
     return ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
+#: For a test about one backend's own machinery (its query plans, its SQL dialect): it runs on
+#: that backend only, rather than being collected for both and skipped on one.
+only_sqlite = pytest.mark.parametrize("database_url", backends()[:1], indirect=True)
+only_postgres = pytest.mark.parametrize("database_url", backends()[1:], indirect=True)
+
+
 @pytest.fixture(params=backends())
 async def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> AsyncIterator[str]:
     """A URL of an empty database of each backend, dropped after the test."""

@@ -28,7 +28,7 @@ from hub.database import apply_migrations, open_database
 from hub.events import ContentEvent, EventKind, dispatch_content_events
 from hub.plugins import get_plugin_manager
 from hub.settings import Settings
-from tests.conftest import GraphQLClient, SQLCounter
+from tests.conftest import GraphQLClient, SQLCounter, only_postgres, only_sqlite
 from tests.plugin_helpers import make_plugin
 
 LONG_AGO = "2020-03-01T10:00:00+00:00"
@@ -388,11 +388,10 @@ async def test_the_sqlite_connection_keeps_a_cache_for_the_index(
     assert rows[0]["cache_size"] == (-CACHE_KIB if settings.is_sqlite else 1)
 
 
+@only_postgres
 async def test_the_postgres_tsquery_written_into_the_statement_is_the_one_parsed(
     content: Starlette, settings: Settings
 ) -> None:
-    if settings.is_sqlite:
-        pytest.skip("PostgreSQL only")
     query = SearchQuery((Term(("it's",)), Term(("arms", "trade"), prefix=True)), (Term(("x",)),))
     rows = await connections.get("default").execute_query_dict(
         f"SELECT {tsquery_literal(query)}::text AS written, "
@@ -403,11 +402,10 @@ async def test_the_postgres_tsquery_written_into_the_statement_is_the_one_parsed
     assert "''" in tsquery_literal(query)
 
 
+@only_sqlite
 async def test_sqlite_reads_the_window_from_the_full_text_index_whatever_the_filters(
     content: Starlette, settings: Settings
 ) -> None:
-    if not settings.is_sqlite:
-        pytest.skip("SQLite only")
     backend = current_backend()
     assert isinstance(backend, SQLiteBackend)
     for filters in [
@@ -433,11 +431,10 @@ async def test_sqlite_reads_the_window_from_the_full_text_index_whatever_the_fil
         assert not any(":=" in scan or scan == "SCAN d" for scan in scans), (filters, scans)
 
 
+@only_postgres
 async def test_postgres_finds_the_same_window_walking_back_or_through_the_gin_index(
     content: Starlette, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if settings.is_sqlite:
-        pytest.skip("PostgreSQL only")
     backend = current_backend()
     assert isinstance(backend, PostgresBackend)
     await connections.get("default").execute_script("ANALYZE search_document")
