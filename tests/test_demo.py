@@ -3,21 +3,24 @@ synthetic posts that are realistic, valid and the same for the same seed."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from typing import Any
 
+import asyncpg
 import pytest
 from starlette.applications import Starlette
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from typer.testing import CliRunner, Result
 
 from hub.cli import build_cli
+from hub.content.commands import CONTENT_MODELS
 from hub.content.demo import SEED_FILE, SyntheticContent, load_demo, seed_document, slugify
 from hub.content.models import Person, Post, PostAuthor, PostSection, PostStatus, PostTheme, Theme
 from hub.content.transfer import dump_json, export_content, import_content
 from hub.plugins import get_plugin_manager
 from hub.settings import Settings
-from tests.conftest import GraphQLClient
+from tests.conftest import GraphQLClient, only_postgres
 from tests.plugin_helpers import make_plugin
 
 SEED_POST = "human-trafficking-when-peacekeepers-become-the-problem"
@@ -215,6 +218,34 @@ def test_demo_if_empty_does_nothing_once_there_are_posts(hub: Any) -> None:
     assert result.exit_code == 0
     assert "already has posts: no demo content loaded" in result.stderr
     assert hub("export").stdout_bytes == exported == SEED_FILE.read_bytes()
+
+
+async def table_state(database_url: str) -> dict[str, tuple[int, float]]:
+    """(pages marked all-visible, estimated rows) of each content table, from ``pg_class``."""
+    connection = await asyncpg.connect(database_url)
+    try:
+        rows = await connection.fetch(
+            "SELECT relname, relallvisible, reltuples FROM pg_class WHERE relname = ANY($1)",
+            [model._meta.db_table for model in CONTENT_MODELS],
+        )
+    finally:
+        await connection.close()
+    return {row["relname"]: (row["relallvisible"], row["reltuples"]) for row in rows}
+
+
+@only_postgres
+def test_demo_leaves_postgres_statistics_and_visibility_map_up_to_date(
+    hub: Any, settings: Settings
+) -> None:
+    assert hub("migrate").exit_code == 0
+
+    assert hub("demo", "--posts", "20").exit_code == 0
+
+    state = asyncio.run(table_state(settings.database_url))
+    assert len(state) == len(CONTENT_MODELS)
+    # Before ANALYZE a table's reltuples is -1; before VACUUM no page is all-visible, and
+    # index-only scans (search facets over the link tables) read the table for every row.
+    assert all(visible > 0 and rows > 0 for visible, rows in state.values()), state
 
 
 def test_demo_command_asks_for_migrations_first(hub: Any) -> None:

@@ -22,6 +22,7 @@ from tortoise.connection import get_connection
 from tortoise.migrations.executor import MigrationExecutor
 
 from hub.content.demo import DemoReport, has_posts, load_demo
+from hub.content.models import Person, Post, PostAuthor, PostSection, PostTheme, Section, Theme
 from hub.content.transfer import (
     ImportReport,
     InvalidContent,
@@ -30,11 +31,14 @@ from hub.content.transfer import (
     import_content,
     parse_json,
 )
-from hub.database import open_database
+from hub.database import open_database, settle_bulk_write
 from hub.db import config_for
 from hub.settings import Settings
 
 err_console = Console(stderr=True)
+
+#: The tables an import or the demo fills.
+CONTENT_MODELS = (Section, Person, Theme, Post, PostAuthor, PostTheme, PostSection)
 
 
 class DatabaseNotMigrated(Exception):
@@ -112,7 +116,10 @@ def import_command(
     async def run(document: Any) -> ImportReport:
         async with migrated_database(pm, settings):
             with rich_progress() as progress:
-                return await import_content(pm, document, progress)
+                report = await import_content(pm, document, progress)
+            if any(report.created.values()) or any(report.updated.values()):
+                await settle_bulk_write(CONTENT_MODELS)
+            return report
 
     try:
         report = asyncio.run(run(parse_json(file.read_bytes())))
@@ -177,7 +184,9 @@ def demo_command(
             if if_empty and await has_posts():
                 return None
             with rich_progress() as progress:
-                return await load_demo(pm, settings, posts=posts, seed=seed, progress=progress)
+                report = await load_demo(pm, settings, posts=posts, seed=seed, progress=progress)
+            await settle_bulk_write(CONTENT_MODELS)
+            return report
 
     started = time.perf_counter()
     try:
