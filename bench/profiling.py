@@ -19,9 +19,12 @@ from typing import Any
 from bench.servers import pinned
 
 #: Inclusive groups, by what the frames' files or functions contain; a sample may be in several.
+#: A frame reads ``function (file:line)``: "\(" anchors a pattern at the start of a file's path,
+#: so that ``hub/graphql/compiled.py`` is not taken for graphql-core.
 GROUPS: tuple[tuple[str, str], ...] = (
-    ("graphql-core execution (per-field walk)", r"graphql/execution/"),
-    ("graphql-core parse + validate", r"graphql/(language|validation)/"),
+    ("graphql-core execution (per-field walk)", r"\(graphql/execution/"),
+    ("hub compiled execution (planned documents)", r"\(hub/graphql/compiled"),
+    ("graphql-core parse + validate", r"\(graphql/(language|validation)/"),
     ("strawberry (schema/view/resolver glue)", r"strawberry/"),
     ("hub resolvers, loaders, pagination", r"hub/(content|graphql/pagination|graphql/connection)"),
     ("Tortoise ORM + pypika (SQL building, row handling)", r"tortoise/|pypika"),
@@ -35,12 +38,12 @@ GROUPS: tuple[tuple[str, str], ...] = (
 
 #: Self time by the package of the function on top of the stack: a partition (sums to 100 %).
 PACKAGES: tuple[tuple[str, str], ...] = (
-    ("graphql-core", r"graphql/"),
+    ("graphql-core", r"\(graphql/"),
     ("strawberry", r"strawberry/"),
     ("tortoise + pypika", r"tortoise/|pypika"),
     ("iso8601 (dates)", r"iso8601/"),
     ("aiosqlite + sqlite3", r"aiosqlite/|sqlite3/"),
-    ("hub", r"/hub/|^hub/"),
+    ("hub + plugins", r"\((hub|plugins)/"),
     ("uvicorn + starlette", r"uvicorn/|starlette/|httptools"),
     ("asyncio", r"asyncio/"),
 )

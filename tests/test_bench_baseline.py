@@ -128,19 +128,27 @@ def test_profile_summary_counts_inclusive_groups_and_self_time() -> None:
             "run (asyncio/runners.py:1);load (hub/content/loaders.py:3);"
             "_make_query (tortoise/queryset.py:4) 3",
             "_connection_worker_thread (aiosqlite/core.py:5) 1",
+            # The hub's own graphql package is the hub's, not graphql-core's.
+            "run (asyncio/runners.py:1);objects (hub/graphql/compiled.py:6) 2",
         ]
     )
     profile = summarise(collapsed)
-    assert profile.samples == 10
-    assert profile.groups["graphql-core execution (per-field walk)"] == pytest.approx(0.6)
+    assert profile.samples == 12
+    assert profile.groups["graphql-core execution (per-field walk)"] == pytest.approx(0.5)
+    assert profile.groups["hub compiled execution (planned documents)"] == pytest.approx(2 / 12)
     assert profile.groups["Tortoise ORM + pypika (SQL building, row handling)"] == pytest.approx(
-        0.3
+        0.25
     )
-    assert profile.groups["aiosqlite/sqlite3 (driver)"] == pytest.approx(0.1)
+    assert profile.groups["aiosqlite/sqlite3 (driver)"] == pytest.approx(1 / 12)
     assert profile.packages == pytest.approx(
-        {"graphql-core": 0.6, "tortoise + pypika": 0.3, "aiosqlite + sqlite3": 0.1}
+        {
+            "graphql-core": 0.5,
+            "tortoise + pypika": 0.25,
+            "aiosqlite + sqlite3": 1 / 12,
+            "hub + plugins": 2 / 12,
+        }
     )
-    assert profile.top_self[0] == ("execute_field (graphql/execution/executor.py)", 0.6)
+    assert profile.top_self[0] == ("execute_field (graphql/execution/executor.py)", 0.5)
 
 
 def test_persisted_get_sends_the_hash_and_the_document_only_to_register() -> None:
