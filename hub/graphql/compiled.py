@@ -56,7 +56,7 @@ from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-from hub.graphql.loaded import LoadedBy, loaded_by
+from hub.graphql.loaded import LoadedBy, load_at_once, loaded_by
 
 #: Documents kept planned per schema; the parser cache keeps the same number of documents.
 PLANNED_DOCUMENTS = 512
@@ -89,7 +89,7 @@ class FieldPlan:
     abstract: GraphQLAbstractType | None = None
     #: The argument values do not depend on the source object: computed once per run.
     has_arguments: bool = False
-    #: A :func:`~hub.graphql.loaded.loaded_field`: one ``load_many`` for the whole level.
+    #: A :func:`~hub.graphql.loaded.loaded_field`: one call of its loader for the whole level.
     loaded: LoadedBy | None = None
 
 
@@ -388,7 +388,8 @@ class Run:
             raise PlanAborted
         keys = [loaded.read_key(source) for source in sources]
         try:
-            found = iter(await loaders[loaded.loader].load_many([k for k in keys if k is not None]))
+            wanted = [key for key in keys if key is not None]
+            found = iter(await load_at_once(loaders[loaded.loader], wanted))
         except Exception as error:
             raise PlanAborted from error
         column = [None if key is None else next(found) for key in keys]
