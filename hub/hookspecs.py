@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.routing import BaseRoute
     from strawberry.extensions import SchemaExtension
+    from strawberry.types.scalar import ScalarDefinition
 
     from hub.events import ContentEvent
     from hub.graphql.context import LoaderFactory
@@ -68,6 +69,18 @@ def register_types(settings: Settings) -> Sequence[type]:
 
     Return ``@strawberry.type`` classes. Refer to them elsewhere lazily with ``hub.ref("Name")``:
     the class in the schema is composed at start-up with every extension registered for it.
+    """
+
+
+@hookspec
+def register_scalars(settings: Settings) -> Mapping[object, ScalarDefinition]:
+    """Add custom scalars: ``{MinorUnits: strawberry.scalar(name="MinorUnits", ...)}``.
+
+    The key is the Python type fields are annotated with, usually a ``typing.NewType``
+    (``MinorUnits = NewType("MinorUnits", int)``): type checkers see the type it wraps, and the
+    schema serves the scalar ``strawberry.scalar(name=..., serialize=..., parse_value=...)``
+    describes. Two plugins adding a scalar for the same type, or two scalars of the same name,
+    stop start-up with a message naming both plugins.
     """
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NewType
 
 import pluggy
 import pytest
@@ -123,6 +123,69 @@ def test_two_plugins_adding_the_same_query_field_fail_naming_both() -> None:
     second = make_plugin("second", register_queries=lambda: [Hello])
     with pytest.raises(PluginError, match=r"'first' and 'second' both add the field Query\.hello"):
         build_schema(pm_with(first, second), Settings())
+
+
+Percent = NewType("Percent", int)
+
+
+def _parse_percent(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
+        raise ValueError(f"Percent must be a whole number from 0 to 100, got {value!r}")
+    return value
+
+
+PERCENT = strawberry.scalar(
+    name="Percent", description="0 to 100.", serialize=int, parse_value=_parse_percent
+)
+
+
+@strawberry.type
+class Echo:
+    @strawberry.field
+    def echo(self, share: Percent) -> Percent:
+        return Percent(share)
+
+
+class TestScalars:
+    @pytest.fixture
+    def extra_plugins(self) -> list[object]:
+        return [
+            make_plugin(
+                "percent",
+                register_scalars=lambda: {Percent: PERCENT},
+                register_queries=lambda: [Echo],
+            )
+        ]
+
+    async def test_a_plugin_scalar_is_served_parsed_and_described(
+        self, app: Any, gql: GraphQLClient
+    ) -> None:
+        query = "query($s: Percent!) { echo(share: $s) }"
+        assert await gql.data(query, {"s": 42}) == {"echo": 42}
+        assert "from 0 to 100, got 140" in await gql.error(query, {"s": 140})
+        sdl = app.state.hub.built.schema.as_str()
+        assert '"""0 to 100."""\nscalar Percent' in sdl
+        assert "echo(share: Percent!): Percent!" in sdl
+
+    def test_two_plugins_adding_a_scalar_for_one_type_fail_naming_both(self) -> None:
+        again = make_plugin("again", register_scalars=lambda: {Percent: PERCENT})
+        percent = make_plugin("percent", register_scalars=lambda: {Percent: PERCENT})
+        with pytest.raises(
+            PluginError, match=r"'again' and 'percent' both add a scalar for .*Percent"
+        ):
+            build_schema(pm_with(again, percent), Settings())
+
+    def test_two_scalars_of_one_name_fail_naming_both(self) -> None:
+        other = NewType("Other", int)
+        first = make_plugin("first", register_scalars=lambda: {Percent: PERCENT})
+        second = make_plugin("second", register_scalars=lambda: {other: PERCENT})
+        with pytest.raises(PluginError, match=r"'first' and 'second' both add the scalar Percent"):
+            build_schema(pm_with(first, second), Settings())
+
+    def test_a_scalar_that_is_not_a_scalar_definition_fails_clearly(self) -> None:
+        wrong = make_plugin("wrong", register_scalars=lambda: {Percent: int})
+        with pytest.raises(PluginError, match=r"'wrong' maps .*Percent.* expected strawberry"):
+            build_schema(pm_with(wrong), Settings())
 
 
 def test_extending_a_type_nobody_registers_fails_clearly() -> None:

@@ -19,6 +19,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 from strawberry.types.base import get_object_definition
+from strawberry.types.scalar import ScalarDefinition
 
 from hub.errors import PluginError
 from hub.graphql import composed
@@ -185,6 +186,7 @@ def build_schema(pm: pluggy.PluginManager, settings: Settings) -> BuiltSchema:
             loader_factories[loader_name] = factory
             contributions[plugin].loaders.append(loader_name)
 
+    scalar_map = _scalar_map(pm, settings, contributions)
     schema_extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         extension
         for _, registered in iter_results(pm, "register_schema_extensions", settings=settings)
@@ -197,7 +199,7 @@ def build_schema(pm: pluggy.PluginManager, settings: Settings) -> BuiltSchema:
             subscription=roots["Subscription"],
             types=final_types,
             extensions=schema_extensions,
-            config=StrawberryConfig(),
+            config=StrawberryConfig(scalar_map=scalar_map),
             execution_context_class=(
                 compiled_executor_class() if settings.compiled_execution else None
             ),
@@ -205,6 +207,32 @@ def build_schema(pm: pluggy.PluginManager, settings: Settings) -> BuiltSchema:
     except Exception as error:
         raise PluginError(f"The GraphQL schema cannot be built: {error}") from error
     return BuiltSchema(schema, loader_factories, contributions)
+
+
+def _scalar_map(
+    pm: pluggy.PluginManager, settings: Settings, contributions: dict[str, Contribution]
+) -> dict[object, ScalarDefinition]:
+    """Every plugin's scalars, each Python type and each scalar name added once."""
+    scalars: dict[object, ScalarDefinition] = {}
+    type_owners: dict[object, str] = {}
+    name_owners: dict[str, str] = {}
+    for plugin, registered in iter_results(pm, "register_scalars", settings=settings):
+        for python_type, definition in registered.items():
+            if not isinstance(definition, ScalarDefinition):
+                raise PluginError(
+                    f"Plugin {plugin!r} maps {python_type!r} to {definition!r}: expected "
+                    "strawberry.scalar(name=..., serialize=..., parse_value=...)."
+                )
+            for owners, key, what in (
+                (type_owners, python_type, f"a scalar for {python_type!r}"),
+                (name_owners, definition.name, f"the scalar {definition.name}"),
+            ):
+                if key in owners:
+                    raise PluginError(f"Plugins {owners[key]!r} and {plugin!r} both add {what}.")
+                owners[key] = plugin
+            scalars[python_type] = definition
+            contributions[plugin].types.append(definition.name)
+    return scalars
 
 
 def exported_sdl(schema: strawberry.Schema) -> str:

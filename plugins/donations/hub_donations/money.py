@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NewType, TypeAlias
+from typing import NewType
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
 
 from hub_donations.currency import format_amount, major_units
 
 #: Above this, a JSON number stops being exact in JavaScript.
 MAX_SAFE_INTEGER = 2**53 - 1
+
+#: An amount in minor units: an ``int`` to Python, the scalar ``MINOR_UNITS`` to GraphQL.
+MinorUnits = NewType("MinorUnits", int)
 
 
 def _parse_minor_units(value: object) -> int:
@@ -20,21 +24,15 @@ def _parse_minor_units(value: object) -> int:
     return value
 
 
-if TYPE_CHECKING:
-    MinorUnits: TypeAlias = int
-else:
-    # Strawberry deprecates scalars passed to ``strawberry.scalar`` in favour of the schema's
-    # ``scalar_map``, which the hub composes and plugins cannot reach: this is the way open.
-    MinorUnits = strawberry.scalar(
-        NewType("MinorUnits", int),
-        name="MinorUnits",
-        description=(
-            "An amount in the currency's minor units (cents for EUR, yen for JPY, fils for KWD): "
-            "a whole number, exact up to 2^53 - 1, so larger than GraphQL's 32-bit Int."
-        ),
-        serialize=int,
-        parse_value=_parse_minor_units,
-    )
+MINOR_UNITS: ScalarDefinition = strawberry.scalar(
+    name="MinorUnits",
+    description=(
+        "An amount in the currency's minor units (cents for EUR, yen for JPY, fils for KWD): "
+        "a whole number, exact up to 2^53 - 1, so larger than GraphQL's 32-bit Int."
+    ),
+    serialize=int,
+    parse_value=_parse_minor_units,
+)
 
 
 @strawberry.type(description="An amount of money in one currency.")

@@ -7,6 +7,7 @@ from typing import Any
 
 import pluggy
 from starlette.routing import BaseRoute
+from strawberry.types.scalar import ScalarDefinition
 
 from hub import LoaderFactory, ModelApp, Scope, Setting, Settings, hookimpl
 from hub_donations import (
@@ -14,6 +15,7 @@ from hub_donations import (
     embed,
     hookspecs,
     loaders,
+    money,
     mutations,
     permissions,
     queries,
@@ -69,6 +71,11 @@ def register_models() -> Sequence[ModelApp]:
 @hookimpl
 def register_types() -> Sequence[type]:
     return [types.CampaignType]
+
+
+@hookimpl
+def register_scalars() -> Mapping[object, ScalarDefinition]:
+    return {money.MinorUnits: money.MINOR_UNITS}
 
 
 @hookimpl
