@@ -181,6 +181,13 @@ CASES: dict[str, Case] = {
         {},
         planned=True,
     ),
+    "sibling branches share their loaders' calls": Case(
+        """{ a: node(id: "UG9zdDox") { ... on Post { authors { name } themes { slug } } }
+            b: node(id: "UG9zdDoy") { ... on Post { authors { name } themes { slug } } }
+            c: post(slug: "post-a") { authors { slug } sections { slug } } }""",
+        {},
+        planned=True,
+    ),
     "a union of objects of several types, with holes": Case(
         """{ things(names: ["a", "B", "-", "c", "boom", "D"]) { __typename
             ... on Item { name } ... on Tag { label items { shout } } } }""",

@@ -56,7 +56,8 @@ from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-from hub.graphql.loaded import LoadedBy, load_at_once, loaded_by
+from hub.graphql.batching import load_at_once
+from hub.graphql.loaded import LoadedBy, loaded_by
 
 #: Documents kept planned per schema; the parser cache keeps the same number of documents.
 PLANNED_DOCUMENTS = 512
@@ -351,7 +352,7 @@ class Run:
                 self._leaves(field_plan, column, results)
         if unfinished:
             # Always through a gather, even for one: every branch then takes the same number of
-            # loop turns per level, so loads at one depth land in one DataLoader batch.
+            # loop turns per level, so loads at one depth land in one batch of their loader.
             await _all(unfinished)
         return results
 

@@ -1,0 +1,135 @@
+"""A whole level's keys from a DataLoader, batched like ``load_many`` without its per-key cost.
+
+``load_many`` gives every key a future, a task in the loader's next batch with a done-callback,
+and gathers the futures: one more callback per key. For the 60 keys of a front page that was
+~170 µs of a ~1.8 ms request, against ~15 µs for three direct calls of the batch functions.
+:func:`load_at_once` keeps what matters of a DataLoader and drops the rest:
+
+- keys already in the loader's cache, answered or in flight, are taken from it; new keys get a
+  future in the cache at once, so any other load of them (``load()`` from a resolver, another
+  branch) waits for the same answer instead of asking again;
+- new keys from every ``load_at_once`` of a loader in the same loop turn go into one group,
+  dispatched as a DataLoader dispatches its batch (two turns later, in a task of its own): the
+  branches of a level still share one call of the batch function, split by ``max_batch_size``;
+- a failed call fails its keys, and the failure stays cached for the request, as in a batch; a
+  cancelled call or caller leaves cancelled futures, which the next load replaces.
+
+Keys that ``load()`` put in the DataLoader's own batch in the same turn go out in that batch:
+the two meet only through the cache.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+from strawberry.exceptions import WrongNumberOfResultsReturned
+
+#: The attribute of a DataLoader holding its group of keys waiting for dispatch.
+PENDING_GROUP = "__hub_pending_group__"
+
+#: Dispatches in flight: the event loop keeps only weak references to tasks.
+_RUNNING: set[asyncio.Task[None]] = set()
+
+
+class LoadInterrupted(Exception):
+    """A key this load waited for was cancelled by somebody else: ask again."""
+
+
+@dataclass(eq=False)
+class _Group:
+    keys: list[Any] = field(default_factory=list)
+    futures: list[asyncio.Future[Any]] = field(default_factory=list)
+    dispatched: bool = False
+
+
+async def load_at_once(loader: DataLoader[Any, Any], keys: Sequence[Any]) -> list[Any]:
+    """What ``await loader.load_many(keys)`` gives: the values in the keys' order."""
+    cache = loader.cache_map if loader.cache else None
+    futures: list[asyncio.Future[Any]] = []
+    group: _Group | None = None
+    for key in keys:
+        future = cache.get(key) if cache is not None else None
+        if future is None or future.cancelled():
+            future = loader.loop.create_future()
+            if cache is not None:
+                cache.set(key, future)
+            group = group or _pending_group(loader)
+            group.keys.append(key)
+            group.futures.append(future)
+        futures.append(future)
+    values = []
+    for future in futures:
+        if not future.done():
+            try:
+                await future
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise  # this load itself is being cancelled
+        if future.cancelled():
+            raise LoadInterrupted("a key this load waited for was cancelled")
+        values.append(future.result())
+    return values
+
+
+def _pending_group(loader: DataLoader[Any, Any]) -> _Group:
+    group: _Group | None = getattr(loader, PENDING_GROUP, None)
+    if group is None or group.dispatched:
+        group = _Group()
+        setattr(loader, PENDING_GROUP, group)
+        loader.loop.call_soon(_start, loader, group)
+    return group
+
+
+def _start(loader: DataLoader[Any, Any], group: _Group) -> None:
+    task = loader.loop.create_task(_dispatch(loader, group))
+    _RUNNING.add(task)
+    task.add_done_callback(_RUNNING.discard)
+
+
+async def _dispatch(loader: DataLoader[Any, Any], group: _Group) -> None:
+    group.dispatched = True
+    waiting = [
+        (key, future)
+        for key, future in zip(group.keys, group.futures, strict=True)
+        if not future.done()
+    ]
+    size = loader.max_batch_size or len(waiting) or 1
+    calls = [_call(loader, waiting[start : start + size]) for start in range(0, len(waiting), size)]
+    if len(calls) == 1:
+        await calls[0]
+    elif calls:
+        await asyncio.gather(*calls)
+
+
+async def _call(loader: DataLoader[Any, Any], chunk: list[tuple[Any, asyncio.Future[Any]]]) -> None:
+    """One call of the batch function; every future of ``chunk`` is settled when it returns."""
+    try:
+        values = list(await loader.load_fn([key for key, _ in chunk]))
+        if len(values) != len(chunk):
+            raise WrongNumberOfResultsReturned(expected=len(chunk), received=len(values))
+    except Exception as error:
+        for _, future in chunk:
+            _settle(future, error)
+        return
+    except BaseException:
+        for _, future in chunk:
+            future.cancel()
+        raise
+    for (_, future), value in zip(chunk, values, strict=True):
+        _settle(future, value)
+
+
+def _settle(future: asyncio.Future[Any], value: Any) -> None:
+    if future.done():  # cancelled by whoever awaited it
+        return
+    if isinstance(value, BaseException):
+        future.set_exception(value)
+        # Retrieved: the load that asked raises it; others sharing the call may not look.
+        future.exception()
+    else:
+        future.set_result(value)
