@@ -30,7 +30,7 @@ async def open_database(pm: pluggy.PluginManager, settings: Settings) -> AsyncIt
         await Tortoise.close_connections()
 
 
-async def settle_bulk_write(models: Sequence[type[Model]]) -> None:
+async def settle_bulk_write(models: Sequence[type[Model]]) -> str | None:
     """After loading many rows into ``models``' tables (an import, the demo): on PostgreSQL,
     ``VACUUM (ANALYZE)`` them.
 
@@ -41,12 +41,19 @@ async def settle_bulk_write(models: Sequence[type[Model]]) -> None:
     when it runs at all (it is off on some servers). VACUUM cannot run in a transaction, so
     this comes after the import's. SQLite has no visibility map and plans well without
     statistics: nothing to do there.
+
+    The rows are written by then, so a failure is returned as a warning to show, not raised.
+    PostgreSQL only warns, and skips the table, when the user does not own it.
     """
     connection = connections.get("default")
     if connection.capabilities.dialect != "postgres":
-        return
-    tables = ", ".join(f'"{model._meta.db_table}"' for model in models)
-    await connection.execute_script(f"VACUUM (ANALYZE) {tables}")
+        return None
+    statement = "VACUUM (ANALYZE) " + ", ".join(f'"{model._meta.db_table}"' for model in models)
+    try:
+        await connection.execute_script(statement)
+    except Exception as error:  # whatever the driver raises: the import itself is done
+        return f"the data is written, but `{statement}` failed ({error}): run it yourself."
+    return None
 
 
 async def apply_migrations(

@@ -220,17 +220,32 @@ def test_demo_if_empty_does_nothing_once_there_are_posts(hub: Any) -> None:
     assert hub("export").stdout_bytes == exported == SEED_FILE.read_bytes()
 
 
-async def table_state(database_url: str) -> dict[str, tuple[int, float]]:
-    """(pages marked all-visible, estimated rows) of each content table, from ``pg_class``."""
+async def table_state(database_url: str) -> dict[str, tuple[int, float, int]]:
+    """Per content table: pages marked all-visible and estimated rows (``pg_class``), and
+    columns with statistics (``pg_stats``)."""
     connection = await asyncpg.connect(database_url)
     try:
         rows = await connection.fetch(
-            "SELECT relname, relallvisible, reltuples FROM pg_class WHERE relname = ANY($1)",
+            "SELECT c.relname, c.relallvisible, c.reltuples, "
+            "(SELECT count(*) FROM pg_stats s WHERE s.tablename = c.relname) AS columns "
+            "FROM pg_class c WHERE c.relname = ANY($1)",
             [model._meta.db_table for model in CONTENT_MODELS],
         )
     finally:
         await connection.close()
-    return {row["relname"]: (row["relallvisible"], row["reltuples"]) for row in rows}
+    return {
+        row["relname"]: (row["relallvisible"], row["reltuples"], row["columns"]) for row in rows
+    }
+
+
+def assert_vacuumed_and_analyzed(database_url: str) -> None:
+    state = asyncio.run(table_state(database_url))
+    assert len(state) == len(CONTENT_MODELS)
+    # Before VACUUM no page is all-visible, and index-only scans (search facets over the link
+    # tables) read the table for every row; before ANALYZE reltuples is -1 and pg_stats empty.
+    assert all(
+        visible > 0 and rows > 0 and columns > 0 for visible, rows, columns in state.values()
+    ), state
 
 
 @only_postgres
@@ -241,11 +256,7 @@ def test_demo_leaves_postgres_statistics_and_visibility_map_up_to_date(
 
     assert hub("demo", "--posts", "20").exit_code == 0
 
-    state = asyncio.run(table_state(settings.database_url))
-    assert len(state) == len(CONTENT_MODELS)
-    # Before ANALYZE a table's reltuples is -1; before VACUUM no page is all-visible, and
-    # index-only scans (search facets over the link tables) read the table for every row.
-    assert all(visible > 0 and rows > 0 for visible, rows in state.values()), state
+    assert_vacuumed_and_analyzed(settings.database_url)
 
 
 def test_demo_command_asks_for_migrations_first(hub: Any) -> None:

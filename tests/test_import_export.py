@@ -6,6 +6,7 @@ import copy
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,8 +21,9 @@ from hub.content.models import Person, Post, PostAuthor, PostSection, PostTheme,
 from hub.content.transfer import InvalidContent, dump_json, export_content, import_content
 from hub.plugins import get_plugin_manager
 from hub.settings import Settings
-from tests.conftest import GraphQLClient
+from tests.conftest import GraphQLClient, only_postgres
 from tests.plugin_helpers import make_plugin
+from tests.test_demo import assert_vacuumed_and_analyzed
 
 received: list[ContentEvent] = []
 
@@ -360,6 +362,42 @@ def test_import_then_export_through_the_cli(hub: Any, tmp_path: Path) -> None:
         "amina-abdi",
         "ben-osei",
     ]
+
+
+@only_postgres
+def test_import_on_postgres_leaves_statistics_and_visibility_map_up_to_date(
+    hub: Any, settings: Settings, tmp_path: Path
+) -> None:
+    assert hub("migrate").exit_code == 0
+    good_file = tmp_path / "good.json"
+    good_file.write_bytes(dump_json(valid_document()))
+
+    assert hub("import", str(good_file)).exit_code == 0
+
+    assert_vacuumed_and_analyzed(settings.database_url)
+
+
+@only_postgres
+def test_a_vacuum_failing_after_the_import_is_a_warning_not_an_error(
+    hub: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert hub("migrate").exit_code == 0
+    good_file = tmp_path / "good.json"
+    good_file.write_bytes(dump_json(valid_document()))
+    missing = SimpleNamespace(_meta=SimpleNamespace(db_table="no_such_table"))
+    monkeypatch.setattr("hub.content.commands.CONTENT_MODELS", (Post, missing))
+
+    result = hub("import", str(good_file))
+
+    assert result.exit_code == 0, result.output
+    stderr = " ".join(result.stderr.split())
+    assert 'warning: the data is written, but `VACUUM (ANALYZE) "hub_post", "no_such_table"`' in (
+        stderr
+    )
+    assert "run it yourself" in stderr
+    assert "posts: 2 new" in stderr
+    assert "Traceback" not in result.output
+    assert len(json.loads(hub("export").stdout)["posts"]) == 2
 
 
 def test_import_command_asks_for_migrations_first(hub: Any, tmp_path: Path) -> None:

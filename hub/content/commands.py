@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import pluggy
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 from tortoise.connection import get_connection
 from tortoise.migrations.executor import MigrationExecutor
@@ -99,6 +100,12 @@ def _summary(report: ImportReport) -> str:
     )
 
 
+async def settle_content_tables() -> None:
+    problem = await settle_bulk_write(CONTENT_MODELS)
+    if problem is not None:
+        err_console.print(f"[yellow]warning:[/] {escape(problem)}", highlight=False, soft_wrap=True)
+
+
 def import_command(
     file: Annotated[
         Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="A JSON file.")
@@ -118,7 +125,7 @@ def import_command(
             with rich_progress() as progress:
                 report = await import_content(pm, document, progress)
             if any(report.created.values()) or any(report.updated.values()):
-                await settle_bulk_write(CONTENT_MODELS)
+                await settle_content_tables()
             return report
 
     try:
@@ -185,7 +192,7 @@ def demo_command(
                 return None
             with rich_progress() as progress:
                 report = await load_demo(pm, settings, posts=posts, seed=seed, progress=progress)
-            await settle_bulk_write(CONTENT_MODELS)
+            await settle_content_tables()
             return report
 
     started = time.perf_counter()
