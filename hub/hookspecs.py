@@ -79,8 +79,9 @@ def register_scalars(settings: Settings) -> Mapping[object, ScalarDefinition]:
     The key is the Python type fields are annotated with, usually a ``typing.NewType``
     (``MinorUnits = NewType("MinorUnits", int)``): type checkers see the type it wraps, and the
     schema serves the scalar ``strawberry.scalar(name=..., serialize=..., parse_value=...)``
-    describes. Two plugins adding a scalar for the same type, or two scalars of the same name,
-    stop start-up with a message naming both plugins.
+    describes. A scalar for a type another plugin maps, or named like a type another plugin
+    registers, stops start-up with a message naming both plugins; so does a scalar named like a
+    built-in one (``DateTime``, ``ID``, ...).
     """
 
 

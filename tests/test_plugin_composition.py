@@ -176,11 +176,26 @@ class TestScalars:
             build_schema(pm_with(again, percent), Settings())
 
     def test_two_scalars_of_one_name_fail_naming_both(self) -> None:
-        other = NewType("Other", int)
+        other = NewType("other", int)
         first = make_plugin("first", register_scalars=lambda: {Percent: PERCENT})
         second = make_plugin("second", register_scalars=lambda: {other: PERCENT})
-        with pytest.raises(PluginError, match=r"'first' and 'second' both add the scalar Percent"):
+        with pytest.raises(PluginError, match=r"'first' and 'second' both add the type Percent"):
             build_schema(pm_with(first, second), Settings())
+        twice = make_plugin("twice", register_scalars=lambda: {Percent: PERCENT, other: PERCENT})
+        with pytest.raises(PluginError, match=r"Plugin 'twice' adds the type Percent twice"):
+            build_schema(pm_with(twice), Settings())
+
+    def test_a_scalar_named_like_a_type_or_a_built_in_scalar_fails_naming_the_plugin(
+        self,
+    ) -> None:
+        section = strawberry.scalar(name="Section", serialize=str, parse_value=str)
+        shadow = make_plugin("shadow", register_scalars=lambda: {Percent: section})
+        with pytest.raises(PluginError, match=r"'hub.content.plugin' and 'shadow' both add"):
+            build_schema(pm_with(shadow), Settings())
+        clock = strawberry.scalar(name="DateTime", serialize=str, parse_value=str)
+        clocks = make_plugin("clocks", register_scalars=lambda: {Percent: clock})
+        with pytest.raises(PluginError, match=r"'clocks' adds the scalar DateTime, the name of a"):
+            build_schema(pm_with(clocks), Settings())
 
     def test_a_scalar_that_is_not_a_scalar_definition_fails_clearly(self) -> None:
         wrong = make_plugin("wrong", register_scalars=lambda: {Percent: int})

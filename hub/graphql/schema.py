@@ -17,6 +17,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.types.scalar import DEFAULT_SCALAR_REGISTRY
 from strawberry.types import ExecutionContext
 from strawberry.types.base import get_object_definition
 from strawberry.types.scalar import ScalarDefinition
@@ -186,7 +187,8 @@ def build_schema(pm: pluggy.PluginManager, settings: Settings) -> BuiltSchema:
             loader_factories[loader_name] = factory
             contributions[plugin].loaders.append(loader_name)
 
-    scalar_map = _scalar_map(pm, settings, contributions)
+    type_owners = {name: plugin for name, (plugin, _) in bodies.items()}
+    scalar_map = _scalar_map(pm, settings, contributions, type_owners)
     schema_extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         extension
         for _, registered in iter_results(pm, "register_schema_extensions", settings=settings)
@@ -210,12 +212,16 @@ def build_schema(pm: pluggy.PluginManager, settings: Settings) -> BuiltSchema:
 
 
 def _scalar_map(
-    pm: pluggy.PluginManager, settings: Settings, contributions: dict[str, Contribution]
+    pm: pluggy.PluginManager,
+    settings: Settings,
+    contributions: dict[str, Contribution],
+    type_owners: Mapping[str, str],
 ) -> dict[object, ScalarDefinition]:
-    """Every plugin's scalars, each Python type and each scalar name added once."""
+    """Every plugin's scalars, each Python type and each GraphQL name given once."""
+    built_in = {definition.name for definition in DEFAULT_SCALAR_REGISTRY.values()}
     scalars: dict[object, ScalarDefinition] = {}
-    type_owners: dict[object, str] = {}
-    name_owners: dict[str, str] = {}
+    python_owners: dict[object, str] = {}
+    name_owners: dict[str, str] = dict(type_owners)
     for plugin, registered in iter_results(pm, "register_scalars", settings=settings):
         for python_type, definition in registered.items():
             if not isinstance(definition, ScalarDefinition):
@@ -223,15 +229,24 @@ def _scalar_map(
                     f"Plugin {plugin!r} maps {python_type!r} to {definition!r}: expected "
                     "strawberry.scalar(name=..., serialize=..., parse_value=...)."
                 )
+            name = definition.name
+            if name in built_in:
+                raise PluginError(
+                    f"Plugin {plugin!r} adds the scalar {name}, the name of a built-in scalar: "
+                    "rename it."
+                )
             for owners, key, what in (
-                (type_owners, python_type, f"a scalar for {python_type!r}"),
-                (name_owners, definition.name, f"the scalar {definition.name}"),
+                (python_owners, python_type, f"a scalar for {python_type!r}"),
+                (name_owners, name, f"the type {name}"),
             ):
-                if key in owners:
-                    raise PluginError(f"Plugins {owners[key]!r} and {plugin!r} both add {what}.")
+                owner = owners.get(key)
+                if owner == plugin:
+                    raise PluginError(f"Plugin {plugin!r} adds {what} twice.")
+                if owner is not None:
+                    raise PluginError(f"Plugins {owner!r} and {plugin!r} both add {what}.")
                 owners[key] = plugin
             scalars[python_type] = definition
-            contributions[plugin].types.append(definition.name)
+            contributions[plugin].types.append(name)
     return scalars
 
 
