@@ -43,7 +43,8 @@ PACKAGES: tuple[tuple[str, str], ...] = (
     ("tortoise + pypika", r"tortoise/|pypika"),
     ("iso8601 (dates)", r"iso8601/"),
     ("aiosqlite + sqlite3", r"aiosqlite/|sqlite3/"),
-    ("hub + plugins", r"\((hub|plugins)/"),
+    # py-spy names a file by its top package: ``hub/...``, and ``hub_delivery/...`` for plugins.
+    ("hub + plugins", r"\(hub(_\w+)?/"),
     ("uvicorn + starlette", r"uvicorn/|starlette/|httptools"),
     ("asyncio", r"asyncio/"),
 )
