@@ -47,11 +47,11 @@ async def test_answers_like_load_many_in_one_call_and_fills_the_cache() -> None:
     batch = Recorder()
     loader = DataLoader(batch)
 
-    assert await load_at_once(loader, [3, 1, 3, 2]) == [6, 2, 6, 4]
+    assert await settled(load_at_once(loader, [3, 1, 3, 2])) == [6, 2, 6, 4]
     assert batch.calls == [[3, 1, 2]]
     # The cache now answers: load() and a second level ask nothing more.
-    assert await loader.load(1) == 2
-    assert await load_at_once(loader, [2, 5]) == [4, 10]
+    assert await settled(loader.load(1)) == 2
+    assert await settled(load_at_once(loader, [2, 5])) == [4, 10]
     assert batch.calls == [[3, 1, 2], [5]]
 
 
@@ -63,6 +63,31 @@ async def test_loads_of_one_loop_turn_share_one_call() -> None:
 
     assert answers == [[2, 4], [4, 6]]
     assert batch.calls == [[1, 2, 3]]
+
+
+async def test_a_load_started_a_turn_later_joins_the_same_call() -> None:
+    # Branches of one level reach their loads a loop turn or two apart, as with a DataLoader.
+    batch = Recorder()
+    loader = DataLoader(batch)
+
+    first = asyncio.ensure_future(load_at_once(loader, [1]))
+    await asyncio.sleep(0)
+    second = asyncio.ensure_future(load_at_once(loader, [2]))
+
+    assert await settled(first) == [2]
+    assert await settled(second) == [4]
+    assert batch.calls == [[1, 2]]
+
+
+async def test_a_key_the_cache_cannot_hash_leaves_nothing_waiting() -> None:
+    batch = Recorder()
+    loader = DataLoader(batch)
+
+    with pytest.raises(TypeError):
+        await settled(load_at_once(loader, [1, [2]]))
+
+    assert await settled(loader.load(1)) == 2
+    assert await settled(load_at_once(loader, [3])) == [6]
 
 
 async def test_keys_in_flight_are_awaited_not_asked_again() -> None:
@@ -90,7 +115,7 @@ async def test_keys_the_loader_was_primed_with_are_not_asked() -> None:
     loader = DataLoader(batch)
     loader.prime(7, 700)
 
-    assert await load_at_once(loader, [7, 8]) == [700, 16]
+    assert await settled(load_at_once(loader, [7, 8])) == [700, 16]
     assert batch.calls == [[8]]
 
 
@@ -98,7 +123,7 @@ async def test_cache_key_fn_decides_which_keys_are_the_same() -> None:
     batch = Recorder(values=["first", "second"])
     loader = DataLoader(batch, cache_key_fn=lambda key: key["id"])
 
-    answers = await load_at_once(loader, [{"id": 1}, {"id": 2}, {"id": 1}])
+    answers = await settled(load_at_once(loader, [{"id": 1}, {"id": 2}, {"id": 1}]))
 
     assert answers == ["first", "second", "first"]
     assert batch.calls == [[{"id": 1}, {"id": 2}]]
@@ -107,12 +132,12 @@ async def test_cache_key_fn_decides_which_keys_are_the_same() -> None:
 async def test_max_batch_size_splits_the_calls_and_a_failing_call_fails_only_its_keys() -> None:
     batch = Recorder()
     loader = DataLoader(batch, max_batch_size=2)
-    assert await load_at_once(loader, [1, 2, 3, 4, 5]) == [2, 4, 6, 8, 10]
+    assert await settled(load_at_once(loader, [1, 2, 3, 4, 5])) == [2, 4, 6, 8, 10]
     assert batch.calls == [[1, 2], [3, 4], [5]]
 
     failing = DataLoader(Recorder(fail_on=13), max_batch_size=2)
     with pytest.raises(RuntimeError, match="cannot load 13"):
-        await load_at_once(failing, [11, 12, 13, 14, 15])
+        await settled(load_at_once(failing, [11, 12, 13, 14, 15]))
     assert await settled(failing.load(15)) == 30
     assert await settled(failing.load(11)) == 22
     with pytest.raises(RuntimeError, match="cannot load 13"):
@@ -123,8 +148,8 @@ async def test_a_loader_without_cache_asks_for_every_key_as_given() -> None:
     batch = Recorder()
     loader = DataLoader(batch, cache=False)
 
-    assert await load_at_once(loader, [1, 1]) == [2, 2]
-    assert await load_at_once(loader, [1]) == [2]
+    assert await settled(load_at_once(loader, [1, 1])) == [2, 2]
+    assert await settled(load_at_once(loader, [1])) == [2]
     assert batch.calls == [[1, 1], [1]]
 
 
@@ -135,7 +160,7 @@ async def test_a_failing_call_fails_every_key_and_stays_cached(
     loader = DataLoader(batch)
 
     with pytest.raises(RuntimeError, match="cannot load 1") as raised:
-        await load_at_once(loader, [1, 2])
+        await settled(load_at_once(loader, [1, 2]))
     # Like a DataLoader batch, the failure stays cached for the request.
     with pytest.raises(RuntimeError, match="cannot load 1"):
         await settled(loader.load(2))
@@ -149,12 +174,12 @@ async def test_wrong_number_of_values_and_error_values_are_errors(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     with pytest.raises(WrongNumberOfResultsReturned):
-        await load_at_once(DataLoader(Recorder(values=[1])), [1, 2])
+        await settled(load_at_once(DataLoader(Recorder(values=[1])), [1, 2]))
 
     loader = DataLoader(Recorder(values=[1, KeyError("no such post"), KeyError("gone too")]))
     with pytest.raises(KeyError, match="no such post"):
-        await load_at_once(loader, [1, 2, 3])
-    assert await loader.load(1) == 1
+        await settled(load_at_once(loader, [1, 2, 3]))
+    assert await settled(loader.load(1)) == 1
     del loader
     gc.collect()
     assert "never retrieved" not in caplog.text
@@ -177,6 +202,44 @@ async def test_a_cancelled_load_leaves_nothing_that_blocks_the_next() -> None:
 
     assert await settled(load_at_once(loader, [1, 2])) == [2, 4]
     assert await settled(loader.load(1)) == 2
+    # The cancelled call was sent again, in a task, for whoever finds its keys in the cache.
+    assert batch.calls == [[1, 2], [1, 2]]
+
+
+async def test_cancelling_the_load_that_sends_a_group_does_not_cancel_the_others() -> None:
+    batch = Recorder()
+    loader = DataLoader(batch)
+
+    opener = asyncio.ensure_future(load_at_once(loader, [1]))
+    await asyncio.sleep(0)
+    joiner = asyncio.ensure_future(load_at_once(loader, [2]))
+    await asyncio.sleep(0)
+    single = loader.load(2)  # a resolver graphql-core runs, sharing the key through the cache
+    opener.cancel()  # still inside its window: nothing sent yet
+
+    with pytest.raises(asyncio.CancelledError):
+        await settled(opener)
+    assert await settled(joiner) == [4]
+    assert await settled(single) == 4
+    assert batch.calls == [[1, 2]]
+
+
+async def test_a_load_cancelled_while_it_waits_is_cancelled_not_interrupted() -> None:
+    batch = Recorder()
+    batch.release.clear()
+    loader = DataLoader(batch)
+
+    opener = asyncio.ensure_future(load_at_once(loader, [1]))
+    await asyncio.sleep(0)
+    waiter = asyncio.ensure_future(load_at_once(loader, [1, 2]))
+    for _ in range(3):
+        await asyncio.sleep(0)
+    waiter.cancel()
+
+    with pytest.raises(asyncio.CancelledError):
+        await settled(waiter)
+    batch.release.set()
+    assert await settled(opener) == [2]
 
 
 async def test_a_key_cancelled_by_another_waiter_interrupts_the_load_not_the_call() -> None:
