@@ -25,7 +25,7 @@ from hub.content.validation import (
     check_url,
 )
 from hub.content.visibility import public_posts_filter, visible_posts
-from hub.database import open_database
+from hub.database import open_database, vacuum_analyze
 from hub.errors import PluginError, UserError
 from hub.events import ContentEvent, EventKind
 from hub.graphql.connection import Connection, Edge
@@ -85,5 +85,6 @@ __all__ = [
     "paginate",
     "public_posts_filter",
     "ref",
+    "vacuum_analyze",
     "visible_posts",
 ]

@@ -11,11 +11,11 @@ from typing import Any
 
 import pluggy
 from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
 from tortoise.migrations.autodetector import MigrationAutodetector
 from tortoise.migrations.writer import MigrationWriter
-from tortoise.models import Model
 
 from hub.db import config_for
 from hub.settings import Settings
@@ -30,28 +30,30 @@ async def open_database(pm: pluggy.PluginManager, settings: Settings) -> AsyncIt
         await Tortoise.close_connections()
 
 
-async def settle_bulk_write(models: Sequence[type[Model]]) -> str | None:
-    """After loading many rows into ``models``' tables (an import, the demo): on PostgreSQL,
-    ``VACUUM (ANALYZE)`` them.
+async def vacuum_analyze(
+    tables: Sequence[str], connection: BaseDBAsyncClient | None = None
+) -> str | None:
+    """After loading many rows into ``tables`` (an import, the demo, a search index built
+    aside): on PostgreSQL, ``VACUUM (ANALYZE)`` them; returns why that failed, or ``None``.
 
     ANALYZE gives the planner the new row counts and value frequencies. VACUUM marks the pages
     all-visible, without which an index-only scan visits the table for every row: search facets
     read ``hub_post_theme (post_id, theme_id)`` for up to a thousand posts, and over 100,000
     demo posts the statement took 14 ms before and 10 ms after. Autovacuum does both in time,
-    when it runs at all (it is off on some servers). VACUUM cannot run in a transaction, so
-    this comes after the import's. SQLite has no visibility map and plans well without
+    when it runs at all (it is off on some servers). VACUUM cannot run in a transaction: call
+    this after the one that wrote the rows. SQLite has no visibility map and plans well without
     statistics: nothing to do there.
 
     The rows are written by then, so a failure is returned as a warning to show, not raised.
     PostgreSQL only warns, and skips the table, when the user does not own it.
     """
-    connection = connections.get("default")
+    connection = connection or connections.get("default")
     if connection.capabilities.dialect != "postgres":
         return None
-    statement = "VACUUM (ANALYZE) " + ", ".join(f'"{model._meta.db_table}"' for model in models)
+    statement = "VACUUM (ANALYZE) " + ", ".join(f'"{table}"' for table in tables)
     try:
         await connection.execute_script(statement)
-    except Exception as error:  # whatever the driver raises: the import itself is done
+    except Exception as error:  # whatever the driver raises: the rows are written already
         return f"the data is written, but `{statement}` failed ({error}): run it yourself."
     return None
 

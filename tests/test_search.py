@@ -558,7 +558,7 @@ async def test_postgres_reindex_finishes_and_warns_when_vacuum_fails(
     assert await reindex(engine.searchables(), CountingProgress()) == {
         "Post": 5, "Person": 2, "Section": 2,
     }  # fmt: skip
-    assert "VACUUM (ANALYZE) search_document failed (canceling statement" in caplog.text
+    assert '`VACUUM (ANALYZE) "search_document"` failed (canceling statement' in caplog.text
     assert slugs(await search(gql, "women")) == slugs(before)
 
 

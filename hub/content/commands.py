@@ -32,7 +32,7 @@ from hub.content.transfer import (
     import_content,
     parse_json,
 )
-from hub.database import open_database, settle_bulk_write
+from hub.database import open_database, vacuum_analyze
 from hub.db import config_for
 from hub.settings import Settings
 
@@ -101,7 +101,7 @@ def _summary(report: ImportReport) -> str:
 
 
 async def settle_content_tables() -> None:
-    problem = await settle_bulk_write(CONTENT_MODELS)
+    problem = await vacuum_analyze([model._meta.db_table for model in CONTENT_MODELS])
     if problem is not None:
         err_console.print(f"[yellow]warning:[/] {escape(problem)}", highlight=False, soft_wrap=True)
 

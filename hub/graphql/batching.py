@@ -167,7 +167,7 @@ async def _call(loader: DataLoader[Any, Any], chunk: list[tuple[Any, asyncio.Fut
 
 
 def _settle(future: asyncio.Future[Any], value: Any) -> None:
-    if future.done():  # cancelled by whoever awaited it
+    if future.done():  # cancelled by somebody holding it (waiters here shield theirs)
         return
     if isinstance(value, BaseException):
         future.set_exception(value)

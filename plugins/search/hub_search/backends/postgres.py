@@ -19,6 +19,7 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from hub import vacuum_analyze
 from hub_search.backends.base import (
     MARK_END,
     MARK_START,
@@ -435,14 +436,9 @@ class PostgresBackend:
         # VACUUM marks the new table's pages all-visible: over 100,000 demo posts the bench
         # query took a p50 of 20.5 ms on the fresh table and 14.3 ms once vacuumed. The new
         # index is in place by now: a failure here must not stop the catch-up that follows.
-        try:
-            await connection.execute_script("VACUUM (ANALYZE) search_document")
-        except Exception as error:  # whatever the driver raises
-            logger.warning(
-                "search: the new index is in place, but VACUUM (ANALYZE) search_document "
-                "failed (%s): searches may be slower until it runs",
-                error,
-            )
+        problem = await vacuum_analyze(["search_document"], connection)
+        if problem is not None:
+            logger.warning("search: the new index is in place; %s", problem)
 
     async def promote_due(self, now: datetime) -> None:
         # Visibility is checked on every row at query time here: nothing to promote.
