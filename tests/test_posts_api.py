@@ -246,3 +246,48 @@ async def test_authors_keep_their_credited_order(gql: GraphQLClient) -> None:
     await factories.post("duo", authors=[first, second])
     data = await gql.data('{ post(slug: "duo") { authors { name } } }')
     assert data["post"]["authors"] == [{"name": "Zoe First"}, {"name": "Adam Second"}]
+
+
+async def test_a_posts_relations_come_whole_and_in_order(gql: GraphQLClient) -> None:
+    # Authors, themes and sections share one statement: each keeps every one of its fields.
+    home = await factories.section(
+        "cameroon", name="Cameroon", country_code="CM", founded_year=1994,
+        website="https://cm.example.org", description="Yaoundé office",
+    )  # fmt: skip
+    other = await factories.section("austria", name="Austria", country_code="AT")
+    author = await factories.person(
+        "awa", name="Awa Ndiaye", role="President", bio="Lawyer.",
+        photo_url="https://example.org/awa.jpg", section=home,
+    )  # fmt: skip
+    water = await factories.theme("water", name="Water", description="Rivers and wells.")
+    arms = await factories.theme("arms", name="Arms control")
+    await factories.post("linked", authors=[author], themes=[water, arms], sections=[home, other])
+    data = await gql.data(
+        '{ post(slug: "linked") {'
+        " authors { slug name role bio photoUrl section { slug } }"
+        " themes { slug name description }"
+        " sections { slug name countryCode description foundedYear website } } }"
+    )
+    assert data["post"] == {
+        "authors": [
+            {
+                "slug": "awa", "name": "Awa Ndiaye", "role": "President", "bio": "Lawyer.",
+                "photoUrl": "https://example.org/awa.jpg", "section": {"slug": "cameroon"},
+            }
+        ],
+        "themes": [
+            {"slug": "arms", "name": "Arms control", "description": ""},
+            {"slug": "water", "name": "Water", "description": "Rivers and wells."},
+        ],
+        "sections": [
+            {
+                "slug": "austria", "name": "Austria", "countryCode": "AT", "description": "",
+                "foundedYear": None, "website": None,
+            },
+            {
+                "slug": "cameroon", "name": "Cameroon", "countryCode": "CM",
+                "description": "Yaoundé office", "foundedYear": 1994,
+                "website": "https://cm.example.org",
+            },
+        ],
+    }  # fmt: skip

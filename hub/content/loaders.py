@@ -1,8 +1,7 @@
 """Per-request DataLoaders for the content types.
 
-Each loader is one SQL statement for a whole batch of keys. Relations are read starting from
-the link table (``hub_post_author`` and friends), whose index leads with the key, rather than
-joining outwards from the people or themes (which makes SQLite scan them).
+Each loader is one SQL statement for a whole batch of keys. A post's authors, themes and
+sections are loaded by :mod:`hub.content.relations`.
 
 Statements whose only parameters are the batch's keys are built by Tortoise once per database
 dialect and batch size (:class:`KeyedStatement`) and then sent as text: building a queryset's
@@ -19,7 +18,7 @@ from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 from tortoise.queryset import ValuesQuery
 
-from hub.content.models import Person, PostAuthor, PostSection, PostTheme, Section, Theme
+from hub.content.models import Person, Section, Theme
 from hub.content.types import PersonType, PostType, SectionType, ThemeType
 from hub.content.visibility import visible_posts
 from hub.graphql.context import Context, LoaderFactory
@@ -89,56 +88,6 @@ def _by_id(
     return load
 
 
-def _grouped(
-    link: type[Model],
-    key: str,
-    target: str,
-    fields: Sequence[str],
-    order: Sequence[str],
-    make: Callable[[dict[str, Any]], T],
-) -> Callable[[Sequence[int]], Awaitable[list[list[T]]]]:
-    selected = {field: f"{target}__{field}" for field in fields}
-    statement = KeyedStatement(
-        link,
-        lambda keys: link.filter(**{f"{key}__in": keys}).order_by(*order).values(key, **selected),
-    )
-
-    async def load(keys: Sequence[int]) -> list[list[T]]:
-        rows = await statement.rows(keys)
-        groups: dict[int, list[T]] = defaultdict(list)
-        for row in rows:
-            groups[row[key]].append(make(row))
-        return [groups.get(k, []) for k in keys]
-
-    return load
-
-
-load_post_authors = _grouped(
-    PostAuthor,
-    key="post_id",
-    target="person",
-    fields=PERSON_FIELDS,
-    order=("post_id", "position", "id"),
-    make=PersonType.from_row,
-)
-load_post_themes = _grouped(
-    PostTheme,
-    key="post_id",
-    target="theme",
-    fields=THEME_FIELDS,
-    order=("post_id", "theme__name"),
-    make=ThemeType.from_row,
-)
-load_post_sections = _grouped(
-    PostSection,
-    key="post_id",
-    target="section",
-    fields=SECTION_FIELDS,
-    order=("post_id", "section__name"),
-    make=SectionType.from_row,
-)
-
-
 def _posts_by_id(context: Context) -> DataLoader[int, PostType | None]:
     async def load(ids: Sequence[int]) -> list[PostType | None]:
         query = visible_posts(context).filter(id__in=list(ids)).values(*POST_FIELDS)
@@ -183,7 +132,4 @@ def dataloaders() -> Mapping[str, LoaderFactory]:
             load_fn=_by_id(Theme, THEME_FIELDS, ThemeType.from_row)
         ),
         "people_by_section": _people_by_section,
-        "post_authors": lambda _: DataLoader(load_fn=load_post_authors),
-        "post_themes": lambda _: DataLoader(load_fn=load_post_themes),
-        "post_sections": lambda _: DataLoader(load_fn=load_post_sections),
     }

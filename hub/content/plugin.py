@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from hub.content import loaders, mutations, queries, types
+from hub.content import loaders, mutations, queries, relations, types
 from hub.graphql.context import LoaderFactory
 from hub.hookimpl import hookimpl
 from hub.models import ModelApp
@@ -42,7 +42,11 @@ def register_type_extensions() -> Mapping[str, Sequence[type]]:
 
 @hookimpl
 def register_dataloaders() -> Mapping[str, LoaderFactory]:
-    return {**loaders.dataloaders(), **mutations.VERSION_LOADERS}
+    return {
+        **loaders.dataloaders(),
+        **relations.relation_loaders(),
+        **mutations.VERSION_LOADERS,
+    }
 
 
 @hookimpl

@@ -1,0 +1,154 @@
+"""A post's authors, themes and sections, in one statement for whichever of them are asked.
+
+The three relations are three DataLoaders (``post_authors``, ``post_themes``,
+``post_sections``) whose batch functions share one :class:`~hub.graphql.combined.CombinedCalls`
+per request: a page of posts asking all three sends one ``UNION ALL`` instead of three
+statements. Each branch starts from the link table, whose unique ``(post_id, ...)`` index
+leads with the key, and joins the one row it points to.
+
+The branches' columns line up by position: each relation lists its target's columns in an
+order whose types match the other relations' (an integer id, text, ..., an integer), and
+pads the rest with NULL, so that PostgreSQL can type every column of the union.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+from tortoise.models import Model
+
+from hub.content.loaders import MAX_KEPT_BATCH
+from hub.content.models import Person, PostAuthor, PostSection, PostTheme, Section, Theme
+from hub.content.types import PersonType, SectionType, ThemeType
+from hub.graphql.combined import CombinedCalls
+from hub.graphql.context import Context, LoaderFactory
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Rows of ``target`` reached from a post through the link table ``link``."""
+
+    link: type[Model]
+    target: type[Model]
+    #: The link's column holding the target's id.
+    target_column: str
+    #: The target's columns, in the order of the union's shared columns (see the module doc).
+    fields: tuple[str, ...]
+    make: Callable[[dict[str, Any]], Any]
+    #: A link column giving the order (authors are credited in order), else the target's name.
+    position: str | None = None
+
+
+RELATIONS: Mapping[str, Relation] = {
+    "authors": Relation(
+        PostAuthor,
+        Person,
+        "person_id",
+        ("id", "slug", "name", "role", "bio", "photo_url", "section_id"),
+        PersonType.from_row,
+        position="position",
+    ),
+    "themes": Relation(
+        PostTheme, Theme, "theme_id", ("id", "slug", "name", "description"), ThemeType.from_row
+    ),
+    "sections": Relation(
+        PostSection,
+        Section,
+        "section_id",
+        ("id", "slug", "name", "country_code", "description", "website", "founded_year"),
+        SectionType.from_row,
+    ),
+}
+PARTS = tuple(RELATIONS)
+SHARED_COLUMNS = max(len(relation.fields) for relation in RELATIONS.values())
+
+_statements: dict[tuple[str, tuple[tuple[str, int], ...]], str] = {}
+
+
+def _placeholders(dialect: str, first: int, count: int) -> str:
+    if dialect == "postgres":
+        return ", ".join(f"${number}" for number in range(first, first + count))
+    return ", ".join("?" * count)
+
+
+def _branch(part: str, dialect: str, first: int, count: int) -> str:
+    relation = RELATIONS[part]
+    position = f'l."{relation.position}"' if relation.position else "NULL"
+    sort_name = "NULL" if relation.position else 't."name"'
+    columns = [f't."{field}"' for field in relation.fields]
+    columns += ["NULL"] * (SHARED_COLUMNS - len(columns))
+    shared = ", ".join(f'{column} AS "c{index}"' for index, column in enumerate(columns))
+    return (
+        f'SELECT {PARTS.index(part)} AS "part", l."post_id" AS "post_id", '
+        f'{position} AS "position", {sort_name} AS "sort_name", l."id" AS "link_id", {shared} '
+        f'FROM "{relation.link._meta.db_table}" l '
+        f'JOIN "{relation.target._meta.db_table}" t ON t."id" = l."{relation.target_column}" '
+        f'WHERE l."post_id" IN ({_placeholders(dialect, first, count)})'
+    )
+
+
+def statement(dialect: str, sizes: Sequence[tuple[str, int]]) -> str:
+    """The ``UNION ALL`` for these parts, each with its number of post ids."""
+    key = (dialect, tuple(sizes))
+    known = _statements.get(key)
+    if known is not None:
+        return known
+    branches, first = [], 1
+    for part, count in sizes:
+        branches.append(_branch(part, dialect, first, count))
+        first += count
+    text = (
+        " UNION ALL ".join(branches)
+        + ' ORDER BY "part", "post_id", "position", "sort_name", "link_id"'
+    )
+    if all(count <= MAX_KEPT_BATCH for _, count in sizes):
+        _statements[key] = text
+    return text
+
+
+async def fetch_post_relations(
+    asked: Mapping[str, Sequence[int]],
+) -> dict[str, dict[int, list[Any]]]:
+    """Each asked relation's objects by post id, in display order; posts with none are left out."""
+    sizes = [(part, len(asked[part])) for part in PARTS if asked.get(part)]
+    found: dict[str, dict[int, list[Any]]] = {part: {} for part in asked}
+    if not sizes:
+        return found
+    connection = PostAuthor._meta.db
+    parameters = [post_id for part, _ in sizes for post_id in asked[part]]
+    _, rows = await connection.execute_query(
+        statement(connection.capabilities.dialect, sizes), parameters
+    )
+    for row in rows:
+        part = PARTS[row[0]]
+        relation = RELATIONS[part]
+        values = dict(zip(relation.fields, tuple(row)[5 : 5 + len(relation.fields)], strict=True))
+        found[part].setdefault(row[1], []).append(relation.make(values))
+    return found
+
+
+def _relation_loader(part: str) -> LoaderFactory:
+    """A loader of one of a post's relations, sharing its statement with the others."""
+
+    def factory(context: Context) -> DataLoader[int, list[Any]]:
+        combined = context.loaders.shared(
+            "hub.post_relations", lambda: CombinedCalls(fetch_post_relations)
+        )
+
+        async def load(post_ids: Sequence[int]) -> list[list[Any]]:
+            return [found or [] for found in await combined.load(part, post_ids)]
+
+        return DataLoader(load_fn=load)
+
+    return factory
+
+
+def relation_loaders() -> Mapping[str, LoaderFactory]:
+    return {
+        "post_authors": _relation_loader("authors"),
+        "post_themes": _relation_loader("themes"),
+        "post_sections": _relation_loader("sections"),
+    }
