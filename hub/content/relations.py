@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from hub.content.loaders import MAX_KEPT_BATCH
 from hub.content.models import Person, PostAuthor, PostSection, PostTheme, Section, Theme
 from hub.content.types import PersonType, SectionType, ThemeType
 from hub.graphql.combined import CombinedCalls
@@ -65,7 +65,8 @@ RELATIONS: Mapping[str, Relation] = {
 PARTS = tuple(RELATIONS)
 SHARED_COLUMNS = max(len(relation.fields) for relation in RELATIONS.values())
 
-_statements: dict[tuple[str, tuple[tuple[str, int], ...]], str] = {}
+#: Statements kept, by dialect and the parts' batch sizes (any page size, any mix of parts).
+KEPT_STATEMENTS = 256
 
 
 def _placeholders(dialect: str, first: int, count: int) -> str:
@@ -90,30 +91,24 @@ def _branch(part: str, dialect: str, first: int, count: int) -> str:
     )
 
 
-def statement(dialect: str, sizes: Sequence[tuple[str, int]]) -> str:
+@lru_cache(maxsize=KEPT_STATEMENTS)
+def statement(dialect: str, sizes: tuple[tuple[str, int], ...]) -> str:
     """The ``UNION ALL`` for these parts, each with its number of post ids."""
-    key = (dialect, tuple(sizes))
-    known = _statements.get(key)
-    if known is not None:
-        return known
     branches, first = [], 1
     for part, count in sizes:
         branches.append(_branch(part, dialect, first, count))
         first += count
-    text = (
+    return (
         " UNION ALL ".join(branches)
         + ' ORDER BY "part", "post_id", "position", "sort_name", "link_id"'
     )
-    if all(count <= MAX_KEPT_BATCH for _, count in sizes):
-        _statements[key] = text
-    return text
 
 
 async def fetch_post_relations(
     asked: Mapping[str, Sequence[int]],
 ) -> dict[str, dict[int, list[Any]]]:
     """Each asked relation's objects by post id, in display order; posts with none are left out."""
-    sizes = [(part, len(asked[part])) for part in PARTS if asked.get(part)]
+    sizes = tuple((part, len(asked[part])) for part in PARTS if asked.get(part))
     found: dict[str, dict[int, list[Any]]] = {part: {} for part in asked}
     if not sizes:
         return found
