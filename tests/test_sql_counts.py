@@ -9,6 +9,8 @@ from dataclasses import replace
 
 import pytest
 
+from hub.content.models import Post
+from hub.content.relations import BATCH, fetch_post_relations
 from hub.settings import Settings
 from tests import factories
 from tests.conftest import GraphQLClient, SQLCounter
@@ -96,3 +98,20 @@ async def test_sections_with_people_batch_the_people_lookup(
     data = await gql.data("{ sections(first: 5) { edges { node { name people { name } } } } }")
     assert [len(edge["node"]["people"]) for edge in data["sections"]["edges"]] == [1] * 5
     assert sql_counter.count == 2, sql_counter.statements
+
+
+@pytest.mark.usefixtures("app")
+async def test_relations_of_a_large_batch_are_read_in_bounded_statements(
+    sql_counter: SQLCounter,
+) -> None:
+    await seed_posts(BATCH + 2)
+    post_ids = [post.id for post in await Post.all().order_by("id")]
+    sql_counter.reset()
+    found = await fetch_post_relations({"authors": post_ids, "themes": post_ids[:3]})
+    assert sorted(found["authors"]) == post_ids
+    assert all(len(people) == 2 for people in found["authors"].values())
+    assert sorted(found["themes"]) == post_ids[:3]
+    # BATCH ids a statement: authors of the first BATCH posts with the themes, then the rest.
+    assert sql_counter.count == 2, sql_counter.statements
+    assert "hub_post_theme" in sql_counter.statements[0]
+    assert "hub_post_theme" not in sql_counter.statements[1]

@@ -65,6 +65,8 @@ RELATIONS: Mapping[str, Relation] = {
 PARTS = tuple(RELATIONS)
 SHARED_COLUMNS = max(len(relation.fields) for relation in RELATIONS.values())
 
+#: Post ids of one relation in one statement; larger batches are split.
+BATCH = 128
 #: Statements kept, by dialect and the parts' batch sizes (any page size, any mix of parts).
 KEPT_STATEMENTS = 256
 
@@ -107,21 +109,30 @@ def statement(dialect: str, sizes: tuple[tuple[str, int], ...]) -> str:
 async def fetch_post_relations(
     asked: Mapping[str, Sequence[int]],
 ) -> dict[str, dict[int, list[Any]]]:
-    """Each asked relation's objects by post id, in display order; posts with none are left out."""
-    sizes = tuple((part, len(asked[part])) for part in PARTS if asked.get(part))
+    """Each asked relation's objects by post id, in display order; posts with none are left out.
+
+    At most :data:`BATCH` post ids of each part go into one statement: larger batches (``nodes``
+    with thousands of ids) take several, each well under the databases' parameter limits.
+    """
     found: dict[str, dict[int, list[Any]]] = {part: {} for part in asked}
-    if not sizes:
-        return found
     connection = PostAuthor._meta.db
-    parameters = [post_id for part, _ in sizes for post_id in asked[part]]
-    _, rows = await connection.execute_query(
-        statement(connection.capabilities.dialect, sizes), parameters
-    )
-    for row in rows:
-        part = PARTS[row[0]]
-        relation = RELATIONS[part]
-        values = dict(zip(relation.fields, tuple(row)[5 : 5 + len(relation.fields)], strict=True))
-        found[part].setdefault(row[1], []).append(relation.make(values))
+    longest = max((len(keys) for keys in asked.values()), default=0)
+    for start in range(0, longest, BATCH):
+        chunk = {part: asked[part][start : start + BATCH] for part in PARTS if part in asked}
+        sizes = tuple((part, len(keys)) for part, keys in chunk.items() if keys)
+        if not sizes:
+            continue
+        parameters = [post_id for part, _ in sizes for post_id in chunk[part]]
+        _, rows = await connection.execute_query(
+            statement(connection.capabilities.dialect, sizes), parameters
+        )
+        for row in rows:
+            part = PARTS[row[0]]
+            relation = RELATIONS[part]
+            values = tuple(row)[5 : 5 + len(relation.fields)]
+            found[part].setdefault(row[1], []).append(
+                relation.make(dict(zip(relation.fields, values, strict=True)))
+            )
     return found
 
 
