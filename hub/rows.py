@@ -5,6 +5,7 @@ package: for a page of 20 posts that is 42 parses, ~15 % of a front-page request
 The text is what Tortoise itself wrote (``datetime.isoformat``), which the C-implemented
 ``datetime.fromisoformat`` reads; the field's own conversion then runs on the parsed value, so
 time zones come out exactly as Tortoise makes them. Text it cannot read goes to Tortoise as is.
+The SQL is Tortoise's too, kept per shape of query by :mod:`hub.sql_shapes`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 from tortoise.fields import DatetimeField, Field
 from tortoise.models import Model
 from tortoise.queryset import ValuesQuery
+
+from hub.sql_shapes import rendered
 
 Converter = Callable[[Any], Any]
 
@@ -57,11 +60,7 @@ async def fetch_values(query: ValuesQuery[Any], names: list[str]) -> list[dict[s
     if converters is None:  # annotations, related columns: Tortoise converts those itself
         rows: list[dict[str, Any]] = await query
         return rows
-    # What awaiting the query does before it executes; ``query.sql()`` would render the SQL
-    # once more only to throw the text away (pypika rendering is ~9 % of a front page).
-    query._choose_db_if_not_chosen()
-    query._make_query()
-    rows = await model._meta.db.execute_query_dict(*query.query.get_parameterized_sql())
+    rows = await model._meta.db.execute_query_dict(*rendered(query))
     for row in rows:
         for name, convert in converters:
             row[name] = convert(row[name])
