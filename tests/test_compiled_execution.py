@@ -58,6 +58,14 @@ Thing = Annotated[Item | Tag, strawberry.union("Thing")]
 
 
 @strawberry.type
+class Leaves:
+    text: str
+    texts: list[str]
+    ident: strawberry.ID
+    flag: bool
+
+
+@strawberry.type
 class Oddities:
     @strawberry.field
     def items(self, names: list[str | None]) -> list[Item]:
@@ -78,6 +86,11 @@ class Oddities:
     @strawberry.field
     def stray(self) -> Stray:
         return Stray(label="x")
+
+    @strawberry.field
+    def loose_leaves(self) -> Leaves:
+        # Values of other Python types than each scalar's own: each scalar coerces them.
+        return Leaves(text=7, texts=["a", 2.5, True], ident=42, flag=1)  # type: ignore[arg-type]
 
     @strawberry.field
     def strict_items(self, names: list[str | None]) -> list[str]:
@@ -161,6 +174,9 @@ CASES: dict[str, Case] = {
     ),
     "a nested resolver raises": Case(
         '{ items(names: ["a", "boom", "c"]) { name shout } }', {}, planned=True, fails=True
+    ),
+    "leaves of other types than their scalar's": Case(
+        "{ looseLeaves { text texts ident flag } }", {}, planned=True
     ),
     "a null where the schema promises none": Case(
         '{ strictItems(names: ["a", null]) ok: items(names: ["x"]) { shout } }',

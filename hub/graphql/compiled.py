@@ -53,6 +53,7 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetailsList, collect_fields, collect_subfields
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import AwaitableOrValue, Path
+from graphql.type.scalars import serialize_boolean, serialize_id, serialize_string
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
@@ -61,6 +62,14 @@ from hub.graphql.loaded import LoadedBy, loaded_by
 
 #: Documents kept planned per schema; the parser cache keeps the same number of documents.
 PLANNED_DOCUMENTS = 512
+
+#: graphql-core's serialisers that return values of one exact type untouched: such a value
+#: goes into the answer without the call (most of a page's leaves are strings).
+UNCHANGED_BY: dict[Callable[[Any], Any], type] = {
+    serialize_string: str,
+    serialize_id: str,
+    serialize_boolean: bool,
+}
 
 
 class NotPlannable(Exception):
@@ -84,6 +93,8 @@ class FieldPlan:
     read: Callable[[Any], Any] | None
     #: Serialises a leaf value; ``None`` for object fields.
     serialize: Callable[[Any], Any] | None
+    #: The Python type whose values ``serialize`` gives back as they are (``str`` for a String).
+    unchanged: type | None = None
     child: ObjectPlan | None = None
     #: For a field of a union or interface: the plan of each possible object type, by name.
     variants: dict[str, ObjectPlan] | None = None
@@ -220,6 +231,7 @@ class Planner:
         if is_leaf_type(named):
             assert isinstance(named, GraphQLLeafType)
             plan.serialize = named.serialize
+            plan.unchanged = UNCHANGED_BY.get(named.serialize)
         elif is_object_type(named):
             assert isinstance(named, GraphQLObjectType)
             plan.child = self._subfields_plan(named, details)
@@ -433,7 +445,11 @@ class Run:
         serialize = field_plan.serialize
         assert serialize is not None
         key = field_plan.key
+        unchanged = field_plan.unchanged
         for value, result in zip(column, results, strict=True):
+            if type(value) is unchanged:
+                result[key] = value
+                continue
             if value is None:
                 if not field_plan.nullable:
                     raise PlanAborted
@@ -441,6 +457,9 @@ class Run:
             if field_plan.is_list:
                 items: list[Any] = []
                 for item in _as_list(value):
+                    if type(item) is unchanged:
+                        items.append(item)
+                        continue
                     if item is None:
                         if not field_plan.items_nullable:
                             raise PlanAborted
