@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
+from iso8601 import ParseError
 from starlette.applications import Starlette
 from tortoise.expressions import F
 from tortoise.functions import Coalesce
@@ -13,6 +15,7 @@ from tortoise.queryset import ValuesQuery
 from hub.content.models import Post, PostStatus
 from hub.rows import fetch_values
 from tests import factories
+from tests.conftest import only_sqlite
 
 COLUMNS = ["id", "slug", "status", "published_at", "updated_at", "language"]
 
@@ -50,3 +53,18 @@ async def test_annotated_columns_are_left_to_tortoise(app: Starlette) -> None:
     rows = await fetch_values(query(), ["id", "sort_at"])
     assert len(rows) == 1
     assert rows == await query()
+
+
+@only_sqlite
+async def test_date_text_that_is_not_iso_goes_to_tortoise_as_is(app: Starlette) -> None:
+    post = await factories.post(published_at=datetime(2012, 11, 21, 9, 30, tzinfo=UTC))
+    connection = Post._meta.db
+    await connection.execute_query(
+        'UPDATE "hub_post" SET "published_at" = ? WHERE "id" = ?', ["not a date", post.id]
+    )
+    columns = ["id", "published_at"]
+    unreadable = "Unable to parse date string 'not a date'"
+    with pytest.raises(ParseError, match=unreadable):
+        await Post.all().values(*columns)
+    with pytest.raises(ParseError, match=unreadable):
+        await fetch_values(Post.all().values(*columns), columns)
