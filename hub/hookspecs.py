@@ -118,6 +118,7 @@ def register_dataloaders(settings: Settings) -> Mapping[str, LoaderFactory]:
     ``factory(context)`` returns a ``strawberry.dataloader.DataLoader``; it is created on first use
     in each request (so caches never leak between users) and reached as
     ``info.context.loaders["myplugin_by_section"]``. Prefix names with your plugin's name.
+    An HTTP request's loaders are dropped once its response is sent: keep nothing of them.
 
     Loaders usually asked together can share one statement: their batch functions call
     ``context.loaders.shared("myplugin_links", lambda: CombinedCalls(fetch)).load(part, keys)``

@@ -36,6 +36,8 @@ from hub.settings import Settings
 
 APPLICATION_JSON = "application/json"
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+#: Where an HTTP request keeps its GraphQL context (``request.state.hub_graphql_context``).
+CONTEXT_STATE_KEY = "hub_graphql_context"
 
 
 class MethodNotAllowed(HTTPException):
@@ -111,10 +113,15 @@ class HubGraphQL(GraphQL[Context, None]):
             return
         request = Request(scope=scope, receive=receive)
         try:
-            response = await self.run(request)
-        except HTTPException as error:
-            response = self.error_response(request, error)
-        await response(scope, receive, send)
+            try:
+                response = await self.run(request)
+            except HTTPException as error:
+                response = self.error_response(request, error)
+            await response(scope, receive, send)
+        finally:
+            context: Context | None = getattr(request.state, CONTEXT_STATE_KEY, None)
+            if context is not None:
+                context.loaders.clear()
 
     def error_response(self, request: Request, error: HTTPException) -> Response:
         """A request we could not run, as a GraphQL response without ``data``."""
@@ -137,7 +144,7 @@ class HubGraphQL(GraphQL[Context, None]):
             actor = actor()
         if inspect.isawaitable(actor):
             actor = await actor
-        return Context(
+        context = Context(
             settings=self.settings,
             plugin_manager=self.plugin_manager,
             loader_factories=self.loader_factories,
@@ -145,6 +152,9 @@ class HubGraphQL(GraphQL[Context, None]):
             response=response if isinstance(response, Response) else None,
             actor=actor,
         )
+        if isinstance(request, Request):
+            setattr(request.state, CONTEXT_STATE_KEY, context)
+        return context
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)
