@@ -51,7 +51,7 @@ BENCH_ARGS ?=
 .PHONY: bench
 bench: $(STAMP)
 	$(BIN)/python -c "import matplotlib" 2>/dev/null && test -x $(BIN)/py-spy || $(BIN)/pip install --quiet -e '.[bench]'
-	sh bench/install-wrk.sh
+	sh bench/install-tools.sh
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:

@@ -71,6 +71,13 @@ def markdown(results: dict[str, Any]) -> str:
         f"| peak memory (VmHWM of the server process) | {memory['hub_peak_rss_mb']:.0f} MB "
         f"| {memory['baseline_peak_rss_mb']:.0f} MB |",
     ]
+    counted = results.get("instructions") or {}
+    if "hub" in counted:
+        lines.append(
+            "| instructions per front page, in-process (valgrind; baseline / hub "
+            f"{counted['ratio']:.3f}) | {counted['hub'] / 1e6:.2f} M "
+            f"| {counted['baseline'] / 1e6:.2f} M |"
+        )
     if imported is not None:
         lines.append(
             f"| `hub import` of a {imported['posts']:,}-post export "

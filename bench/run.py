@@ -7,6 +7,7 @@ import asyncio
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -16,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import answers, data, load, profiling, queries, report, sqlcount
+from bench import answers, data, instructions, load, profiling, queries, report, sqlcount
 from bench.servers import Server, ServerError, serve
 from hub.app import create_app
 
@@ -52,6 +53,11 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--profile-seconds", type=int, default=8)
     parser.add_argument("--skip-import", action="store_true", help="skip hub import throughput")
+    parser.add_argument(
+        "--skip-instructions",
+        action="store_true",
+        help="skip counting instructions per front page under valgrind",
+    )
     arguments = parser.parse_args(argv)
     for name in ("posts", "rounds", "connections", "max_requests", "profile_seconds"):
         if getattr(arguments, name) < (0 if name == "posts" else 1):
@@ -207,6 +213,25 @@ def profile_hub(
     return summary.as_dict()
 
 
+def count_instructions(data_dir: Path, arguments: argparse.Namespace) -> dict[str, Any]:
+    if arguments.skip_instructions:
+        return {"skipped": "--skip-instructions"}
+    say("counting instructions per front page under valgrind (in-process) ...")
+    try:
+        counted = instructions.front_page(data_dir)
+    except (instructions.CountFailed, subprocess.TimeoutExpired) as error:
+        say(f"  {error}")
+        return {"skipped": f"the count failed: {error}"}
+    if "skipped" in counted:
+        say(f"  skipped: {counted['skipped']}")
+    else:
+        say(
+            f"  hub {counted['hub'] / 1e6:.2f} M, baseline {counted['baseline'] / 1e6:.2f} M: "
+            f"baseline / hub {counted['ratio']:.3f}"
+        )
+    return counted
+
+
 def run(arguments: argparse.Namespace) -> dict[str, Any]:
     arguments.output.mkdir(parents=True, exist_ok=True)
     server_core, load_core = cores()
@@ -224,6 +249,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         operations, missing = available_operations(hub_app, dataset.newest_slug())
         say("counting SQL statements per request (in-process) ...")
         sql = asyncio.run(sqlcount.count_statements(hub_app, dataset.database, operations))
+        counted = count_instructions(dataset.data_dir, arguments)
 
         results_by_key: dict[str, dict[str, Any]] = {}
         generator = ""
@@ -313,6 +339,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         "operations": {**results_by_key, **missing},
         "cold_start": cold_start,
         "memory": memory,
+        "instructions": counted,
         "import": imported,
         "profile": profile,
     }
