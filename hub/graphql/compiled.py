@@ -277,7 +277,11 @@ async def _all(awaitables: Sequence[Awaitable[Any]]) -> list[Any]:
 
 
 def _as_list(value: Any) -> Sequence[Any]:
-    """A list field's value as a sequence, or abort where graphql-core reports an error."""
+    """A list field's value as a sequence, or abort where graphql-core reports an error.
+
+    Callers test ``type(value) is list`` first: most values are lists, and a call per value
+    costs ~1 % of a front page.
+    """
     if isinstance(value, list | tuple):
         return value
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
@@ -456,7 +460,7 @@ class Run:
                 continue
             if field_plan.is_list:
                 items: list[Any] = []
-                for item in _as_list(value):
+                for item in value if type(value) is list else _as_list(value):
                     if type(item) is unchanged:
                         items.append(item)
                         continue
@@ -498,7 +502,7 @@ class Run:
                 continue
             field_path = Path(paths[index], key, type_name) if track else None
             if field_plan.is_list:
-                value = _as_list(value)
+                value = value if type(value) is list else _as_list(value)
                 items: list[Any] = [None] * len(value)
                 results[index][key] = items
                 for position, item in enumerate(value):
