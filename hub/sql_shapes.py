@@ -72,7 +72,9 @@ def _encoded(model: type[Model], key: str, value: Any, shape: list[Hashable]) ->
             raise NoShape(key)
         # As Tortoise calls it: with the model class where its annotation says an instance.
         encoded = list_encoder(value, model, field)  # type: ignore[arg-type]
-    # pypika writes enums and "*" into the text instead of a parameter.
+    # pypika writes "*" into the text instead of a parameter: a shape seen first with it would
+    # fail its check and be left to Tortoise for good. (Enums are written too; their type is in
+    # the shape, whose first check then fails, as it should.) None becomes IS NULL or NULL.
     if any(item is None or item == "*" for item in encoded):
         raise NoShape(key)
     shape.append((key, encoder is not None, *(type(item) for item in encoded)))
