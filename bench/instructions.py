@@ -198,7 +198,12 @@ def front_page(data_dir: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 3 or argv[0] != "drive" or argv[1] not in ("hub", "baseline"):
+    if (
+        len(argv) != 3
+        or argv[0] != "drive"
+        or argv[1] not in ("hub", "baseline")
+        or not argv[2].isdigit()
+    ):
         print("usage: python -m bench.instructions drive hub|baseline REQUESTS", file=sys.stderr)
         return 2
     if "HUB_DATA_DIR" not in os.environ:

@@ -76,8 +76,9 @@ async def test_the_driven_process_answers_front_pages_and_ends(data_dir: Path, s
     assert completed.returncode == 0, completed.stderr
 
 
-def test_the_driven_process_refuses_unknown_arguments() -> None:
-    completed = driver("drive", "nginx", "3")
+@pytest.mark.parametrize("arguments", [("drive", "nginx", "3"), ("drive", "hub", "many")])
+def test_the_driven_process_refuses_unknown_arguments(arguments: tuple[str, ...]) -> None:
+    completed = driver(*arguments)
     assert completed.returncode == 2
     assert "usage: python -m bench.instructions drive hub|baseline REQUESTS" in completed.stderr
 
