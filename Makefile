@@ -4,18 +4,35 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck schema clean install
+.PHONY: run test lint typecheck schema clean install lock
 
-# First-party plugins are installed like any third-party plugin: by their own pyproject.
+# Installs come from uv.lock only: exact versions with hashes for the hub, the first-party plugins
+# (a uv workspace) and every dev and test tool. uv itself is pinned by hash in tools/uv-requirements.txt
+# and lives in its own small venv, so that syncing .venv never removes it.
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+# --locked: a pyproject.toml that disagrees with uv.lock stops here (run `make lock`).
+SYNC := $(UV) sync --locked --all-packages --python $(PYTHON) --quiet
+
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 
-$(STAMP): pyproject.toml $(PLUGINS)
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]' $(foreach p,$(PLUGINS),-e $(dir $(p)))
+$(UV): tools/uv-requirements.txt
+	test -d $(TOOLS) || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --require-hashes --no-deps -r tools/uv-requirements.txt
+	touch $(UV)
+
+$(STAMP): $(UV) uv.lock pyproject.toml $(PLUGINS)
+	$(SYNC) --extra test
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Re-resolves after a change to a pyproject.toml; `make lock LOCK_ARGS=--upgrade` takes new releases.
+LOCK_ARGS ?=
+lock: $(UV)
+	$(UV) lock --python $(PYTHON) $(LOCK_ARGS)
 
 # The graphql-http audit (tests/test_graphql_http_audit.py) runs on Node; `npm ci` follows the lockfile.
 NPM_STAMP := node_modules/.installed
@@ -50,9 +67,9 @@ BENCH_ARGS ?=
 
 .PHONY: bench
 bench: $(STAMP)
-	$(BIN)/python -c "import matplotlib" 2>/dev/null && test -x $(BIN)/py-spy || $(BIN)/pip install --quiet -e '.[bench]'
+	$(SYNC) --extra test --extra bench
 	sh bench/install-tools.sh
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) data
+	rm -rf $(VENV) $(TOOLS) data

@@ -102,7 +102,7 @@ class RedisBroker:
                 except (orjson.JSONDecodeError, TypeError):
                     logger.warning("ignored a malformed progress message: %r", message["data"])
         finally:
-            await pubsub.aclose()  # type: ignore[no-untyped-call]
+            await pubsub.aclose()
 
     async def stop(self) -> None:
         if self._reader is not None:
