@@ -251,3 +251,23 @@ async def test_events_from_before_the_migration_are_timed_events_in_utc(settings
 
     assert (old.timezone, old.all_day) == ("UTC", False)
     assert old.starts_at == datetime(2020, 5, 1, 9, tzinfo=UTC)
+
+
+@pytest.mark.usefixtures("app")
+async def test_an_all_day_event_may_start_on_a_day_that_has_no_midnight(
+    client: httpx.AsyncClient,
+) -> None:
+    # Chile's summer time began on 11 September 2022 at 00:00, which became 01:00: that day
+    # starts at 01:00 -03, and midnight of the 11th (given with fold=0) is that same instant.
+    santiago = ZoneInfo("America/Santiago")
+    await congress(
+        slug="santiago",
+        starts_at=datetime(2022, 9, 11, tzinfo=santiago),
+        ends_at=datetime(2022, 9, 12, tzinfo=santiago),
+        timezone="America/Santiago",
+    )
+
+    content, _ = await feed(client)
+
+    assert b"DTSTART;VALUE=DATE:20220911\r\n" in content
+    assert b"DTEND;VALUE=DATE:20220912\r\n" in content

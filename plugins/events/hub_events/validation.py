@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import datetime, timedelta
 from functools import cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
@@ -63,6 +63,13 @@ def check_timezone(value: str) -> None:
         )
 
 
+def starts_a_day(moment: datetime, zone: ZoneInfo) -> bool:
+    """Whether ``moment`` is the first instant of a day in ``zone``: its midnight, or 01:00
+    where summer time skips midnight (Chile, Cuba, Lebanon: those days have no 00:00)."""
+    just_before = (moment - timedelta(microseconds=1)).astimezone(zone)
+    return just_before.date() < moment.astimezone(zone).date()
+
+
 def check_period(
     starts_at: datetime, ends_at: datetime, timezone: str = "UTC", all_day: bool = False
 ) -> None:
@@ -83,11 +90,11 @@ def check_period(
         return
     zone = ZoneInfo(timezone)
     for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
-        local = moment.astimezone(zone)
-        if local.time() != time(0):
+        if not starts_a_day(moment, zone):
             raise ValidationError(
                 f"An all-day event starts and ends at midnight in its time zone: {name} is "
-                f"{local.isoformat()} in {timezone}. End it at midnight after its last day."
+                f"{moment.astimezone(zone).isoformat()} in {timezone}. End it at midnight "
+                "after its last day."
             )
     if ends_at == starts_at:
         raise ValidationError(
