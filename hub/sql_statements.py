@@ -4,7 +4,8 @@ Tortoise logs every statement it sends on the ``tortoise.db_client`` logger at D
 the task that sends it. A handler on that logger adds each one to the tally of the request that
 task works for, held in a context variable: the tasks a request starts (DataLoader batches,
 middleware's ``call_next``) copy its context and so share its tally, and concurrent requests
-never count each other's statements.
+never count each other's statements. The header goes out with the response's first bytes, so a
+body streamed afterwards (none of the hub's today) would not have its statements in it.
 """
 
 from __future__ import annotations
