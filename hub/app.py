@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 
 import pluggy
@@ -24,6 +24,7 @@ from hub.graphql.view import HubGraphQL
 from hub.http import BodySizeLimit
 from hub.plugins import call_each_async, get_plugin_manager, iter_results
 from hub.settings import Settings
+from hub.sql_statements import SQLStatementsHeader, statements_counted
 
 logger = logging.getLogger("hub")
 
@@ -100,6 +101,9 @@ def create_app(
         )
     for _, plugin_middleware in iter_results(pm, "register_middleware", settings=settings):
         middleware.extend(plugin_middleware)
+    if settings.debug:
+        # Outermost, so the count includes what every middleware reads (tokens, partner keys).
+        middleware.insert(0, Middleware(SQLStatementsHeader))
 
     tortoise_config = config_for(pm, settings)
 
@@ -109,7 +113,8 @@ def create_app(
         await Tortoise.init(config=tortoise_config, _enable_global_fallback=True)
         try:
             await call_each_async(pm, "startup", app=app, settings=settings)
-            with tuned_for_serving():
+            counting = statements_counted() if settings.debug else nullcontext()
+            with tuned_for_serving(), counting:
                 yield
             await call_each_async(pm, "shutdown", app=app, settings=settings)
         finally:

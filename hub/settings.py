@@ -102,7 +102,13 @@ CORE_SETTINGS: tuple[Setting[Any], ...] = (
     ),
     Setting("HUB_HOST", str, "127.0.0.1", "Address `hub serve` listens on."),
     Setting("HUB_PORT", int, 8000, "Port `hub serve` listens on.", _port),
-    Setting("HUB_DEBUG", bool, False, "Show unmasked errors and tracebacks (never in production)."),
+    Setting(
+        "HUB_DEBUG",
+        bool,
+        False,
+        "Show unmasked errors and tracebacks, and each response's SQL statement count in "
+        "X-Hub-SQL-Statements (never in production).",
+    ),
     Setting(
         "HUB_PLUGINS_DISABLED", tuple, (), "Comma-separated plugin names not to load (e.g. search)."
     ),

@@ -471,8 +471,8 @@ async def test_demo_content_adds_the_ipb_congress_with_its_participants(
     event = (await gql.data(EVENT, {"slug": IPB_CONGRESS_SLUG}))["event"]
     assert await Event.all().count() == 1
     assert event["city"] == "Barcelona"
-    assert event["startsAt"] == "2021-10-14T22:00:00+00:00"  # midnight in Barcelona (CEST)
-    assert event["endsAt"] == "2021-10-17T22:00:00+00:00"
+    assert event["startsAt"] == "2021-10-15T00:00:00+02:00"  # midnight in Barcelona (CEST)
+    assert event["endsAt"] == "2021-10-18T00:00:00+02:00"
     assert event["participants"] == [
         {"name": "WILPF Germany", "section": {"slug": "wilpf-germany"}},
         {"name": "Young WILPF network", "section": None},

@@ -1,14 +1,21 @@
 """The iCalendar feed (RFC 5545) at ``/events/calendar.ics``, built with the icalendar package.
 
-The package does the parts that are easy to get wrong by hand: text escaping, CRLF line ends and
-folding lines at 75 octets without splitting a UTF-8 character.
+The package does the parts that are easy to get wrong by hand: text escaping, CRLF line ends,
+folding lines at 75 octets without splitting a UTF-8 character, and the VTIMEZONE components
+that times with a TZID need.
+
+Times are written so that every calendar shows what the organisers meant, wherever the reader
+is: an all-day event as dates (``DTSTART;VALUE=DATE``, with the exclusive ``DTEND`` RFC 5545
+asks for), a timed event as wall-clock times in its own zone (``DTSTART;TZID=Europe/Madrid``),
+and an event in UTC as UTC (``...Z``, which needs no VTIMEZONE).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import icalendar
 from starlette.requests import Request
@@ -31,14 +38,26 @@ def location(row: dict[str, Any]) -> str:
     return ", ".join(part for part in (row["venue"], row["city"], country) if part)
 
 
+def calendar_times(row: dict[str, Any]) -> tuple[date | datetime, date | datetime]:
+    """DTSTART and DTEND: dates for an all-day event, else times in the event's own zone."""
+    zone = ZoneInfo(row["timezone"])
+    starts_at: datetime = row["starts_at"].astimezone(zone)
+    ends_at: datetime = row["ends_at"].astimezone(zone)
+    if row["all_day"]:
+        # Midnights in the event's zone (checked on save): the last day ends at ends_at's date.
+        return starts_at.date(), ends_at.date()
+    return starts_at, ends_at
+
+
 def vevent(row: dict[str, Any], domain: str) -> icalendar.Event:
     event = icalendar.Event()
     # Stable across edits and feeds, so calendar apps update the event instead of adding one.
     event.add("uid", f"event-{row['slug']}@{domain}")
     # In a feed without METHOD, DTSTAMP is when the information last changed (RFC 5545 3.8.7.2).
     event.add("dtstamp", row["updated_at"].astimezone(UTC))
-    event.add("dtstart", row["starts_at"].astimezone(UTC))
-    event.add("dtend", row["ends_at"].astimezone(UTC))
+    starts, ends = calendar_times(row)
+    event.add("dtstart", starts)
+    event.add("dtend", ends)
     event.add("summary", row["title"])
     if place := location(row):
         event.add("location", place)
@@ -57,6 +76,12 @@ def build_calendar(rows: Sequence[dict[str, Any]], name: str, domain: str) -> by
     calendar.add("x-wr-calname", name)
     for row in rows:
         calendar.add_component(vevent(row, domain))
+    if rows:
+        # One VTIMEZONE per zone used, with its rules over the whole years the events span.
+        calendar.add_missing_timezones(
+            first_date=date(min(row["starts_at"] for row in rows).year - 1, 12, 31),
+            last_date=date(max(row["ends_at"] for row in rows).year + 1, 1, 2),
+        )
     ics: bytes = calendar.to_ical()
     return ics
 

@@ -2,8 +2,8 @@
 
 The seed names it "IPB Congress Barcelona". The IPB's congress in Barcelona was its Second World
 Peace Congress, "(Re)Imagine our World: Action for Peace and Justice", held on 15-17 October 2021,
-mostly at the CCCB (its 2016 congress was in Berlin). The hours are not in the seed, so the
-event spans the three whole days in Barcelona's time zone.
+mostly at the CCCB (its 2016 congress was in Berlin). The hours are not in the seed, so it is an
+all-day event over the three days in Barcelona's time zone.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ IPB_CONGRESS = {
         "workshops and youth events, in person in Barcelona and online."
     ),
     "starts_at": datetime(2021, 10, 15, tzinfo=BARCELONA),
-    "ends_at": datetime(2021, 10, 18, tzinfo=BARCELONA),
+    "ends_at": datetime(2021, 10, 18, tzinfo=BARCELONA),  # midnight after the last day
+    "timezone": BARCELONA.key,
+    "all_day": True,
     "venue": "CCCB (Centre de Cultura Contemporània de Barcelona)",
     "city": "Barcelona",
     "country_code": "ES",

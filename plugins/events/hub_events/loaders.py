@@ -14,7 +14,7 @@ from hub_events.types import EventType, Participant
 
 EVENT_FIELDS = (
     "id", "slug", "title", "description", "starts_at", "ends_at", "venue", "city",
-    "country_code", "url",
+    "country_code", "url", "timezone", "all_day",
 )  # fmt: skip
 
 SectionKey = tuple[int, bool | None]

@@ -18,6 +18,7 @@ from hub_events.validation import (
     check_country_code,
     check_period,
     check_slug,
+    check_timezone,
     check_url,
 )
 
@@ -30,6 +31,13 @@ class Event(Model):
     starts_at = fields.DatetimeField(db_index=True)
     # Filtering upcoming events reads ends_at: an event in progress is still upcoming.
     ends_at = fields.DatetimeField(db_index=True)
+    # Calendars show the event in this zone (its wall-clock times and, when all-day, its dates).
+    timezone = fields.CharField(
+        max_length=64, default="UTC", db_default="UTC", validators=[check_timezone]
+    )
+    # Whole days in `timezone`: starts_at is midnight of the first day, ends_at midnight after
+    # the last (exclusive, as iCalendar's DTEND), so the instants stay right for filtering.
+    all_day = fields.BooleanField(default=False, db_default=False)
     venue = fields.CharField(max_length=300, default="")
     city = fields.CharField(max_length=200, default="")
     country_code = fields.CharField(max_length=2, default="", validators=[check_country_code])
@@ -60,7 +68,7 @@ class Event(Model):
         force_create: bool = False,
         force_update: bool = False,
     ) -> None:
-        check_period(self.starts_at, self.ends_at)
+        check_period(self.starts_at, self.ends_at, self.timezone, self.all_day)
         await super().save(using_db, update_fields, force_create, force_update)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeAlias
+from zoneinfo import ZoneInfo
 
 import strawberry
 from strawberry import relay
@@ -27,8 +28,24 @@ class EventType(relay.Node):
     slug: str
     title: str
     description: str
-    starts_at: datetime = strawberry.field(description="When it starts (with its UTC offset).")
-    ends_at: datetime = strawberry.field(description="When it ends; never before `startsAt`.")
+    starts_at: datetime = strawberry.field(
+        description="When it starts, with the UTC offset of its time zone at that moment."
+    )
+    ends_at: datetime = strawberry.field(
+        description=(
+            "When it ends, never before `startsAt`. For an all-day event, midnight after its "
+            "last day (as iCalendar's DTEND)."
+        )
+    )
+    timezone: str = strawberry.field(
+        description="The IANA time zone it takes place in, such as Europe/Madrid."
+    )
+    all_day: bool = strawberry.field(
+        description=(
+            "Whether it takes whole days in its time zone: `startsAt` is midnight of the first "
+            "day and `endsAt` midnight after the last, so its dates are the same for everyone."
+        )
+    )
     venue: str
     city: str
     country_code: str | None = strawberry.field(
@@ -38,13 +55,17 @@ class EventType(relay.Node):
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> EventType:
+        # The database gives UTC; the event's own offsets say what time it is where it happens.
+        zone = ZoneInfo(row["timezone"])
         return cls(
             id=row["id"],
             slug=row["slug"],
             title=row["title"],
             description=row["description"],
-            starts_at=row["starts_at"],
-            ends_at=row["ends_at"],
+            starts_at=row["starts_at"].astimezone(zone),
+            ends_at=row["ends_at"].astimezone(zone),
+            timezone=row["timezone"],
+            all_day=row["all_day"],
             venue=row["venue"],
             city=row["city"],
             country_code=row["country_code"] or None,

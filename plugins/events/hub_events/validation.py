@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import cache
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, available_timezones
 
 import pycountry
 from tortoise.exceptions import ValidationError
@@ -44,14 +46,59 @@ def check_aware(name: str, moment: datetime) -> None:
         )
 
 
-def check_period(starts_at: datetime, ends_at: datetime) -> None:
-    """Both ends are timezone-aware and the event does not end before it starts."""
+@cache
+def _zone_names() -> frozenset[str]:
+    # The IANA names zoneinfo knows (system tzdata or the tzdata package), rather than whatever
+    # ZoneInfo(name) can open: "localtime" is a file in the zone folder but names the server's
+    # own zone, which is not a place an event happens in.
+    return frozenset(available_timezones() - {"localtime"})
+
+
+def check_timezone(value: str) -> None:
+    """An IANA time zone name, such as Europe/Madrid or America/New_York."""
+    if value not in _zone_names():
+        raise ValidationError(
+            f"timezone {value!r} is not an IANA time zone name such as Europe/Madrid, "
+            "America/New_York or UTC"
+        )
+
+
+def starts_a_day(moment: datetime, zone: ZoneInfo) -> bool:
+    """Whether ``moment`` is the first instant of a day in ``zone``: its midnight, or 01:00
+    where summer time skips midnight (Chile, Cuba, Lebanon: those days have no 00:00)."""
+    just_before = (moment - timedelta(microseconds=1)).astimezone(zone)
+    return just_before.date() < moment.astimezone(zone).date()
+
+
+def check_period(
+    starts_at: datetime, ends_at: datetime, timezone: str = "UTC", all_day: bool = False
+) -> None:
+    """Both ends are timezone-aware and the event does not end before it starts.
+
+    An all-day event starts at midnight of its first day and ends at midnight after its last
+    day, both in its own time zone, so that its dates are the same wherever it is looked at.
+    """
     check_aware("starts_at", starts_at)
     check_aware("ends_at", ends_at)
+    check_timezone(timezone)
     if ends_at < starts_at:
         raise ValidationError(
             f"An event cannot end before it starts: ends_at {ends_at.isoformat()} is before "
             f"starts_at {starts_at.isoformat()}."
+        )
+    if not all_day:
+        return
+    zone = ZoneInfo(timezone)
+    for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if not starts_a_day(moment, zone):
+            raise ValidationError(
+                f"An all-day event starts and ends at midnight in its time zone: {name} is "
+                f"{moment.astimezone(zone).isoformat()} in {timezone}. End it at midnight "
+                "after its last day."
+            )
+    if ends_at == starts_at:
+        raise ValidationError(
+            "An all-day event lasts at least one day: ends_at is midnight after its last day."
         )
 
 

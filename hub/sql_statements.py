@@ -1,0 +1,96 @@
+"""``X-Hub-SQL-Statements``: how many SQL statements the hub sent to answer a request (debug mode).
+
+Tortoise logs every statement it sends on the ``tortoise.db_client`` logger at DEBUG level, from
+the task that sends it. A handler on that logger adds each one to the tally of the request that
+task works for, held in a context variable: the tasks a request starts (DataLoader batches,
+middleware's ``call_next``) copy its context and so share its tally, and concurrent requests
+never count each other's statements. The header goes out with the response's first bytes, so a
+body streamed afterwards (none of the hub's today) would not have its statements in it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+HEADER = "x-hub-sql-statements"
+#: What counts as a statement: what the application asked for, not the driver's bookkeeping
+#: (BEGIN, SAVEPOINT, connection set-up); the same rule as the tests' and the bench's counters.
+SQL_VERBS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+
+TORTOISE_LOGGER = logging.getLogger("tortoise.db_client")
+
+
+@dataclass(slots=True)
+class Tally:
+    statements: int = 0
+
+
+_current: ContextVar[Tally | None] = ContextVar("hub_sql_statements", default=None)
+
+
+class _CountStatements(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        tally = _current.get()
+        if tally is not None and record.getMessage().lstrip().upper().startswith(SQL_VERBS):
+            tally.statements += 1
+
+
+@dataclass
+class _Installation:
+    """One handler for the process, however many apps count (tests start several)."""
+
+    handler: logging.Handler
+    users: int = 0
+    level_before: int = logging.NOTSET
+
+
+_installation = _Installation(_CountStatements(logging.DEBUG))
+
+
+@contextmanager
+def statements_counted() -> Iterator[None]:
+    """While open, the statements Tortoise sends are added to the current request's tally."""
+    if _installation.users == 0:
+        _installation.level_before = TORTOISE_LOGGER.level
+        TORTOISE_LOGGER.addHandler(_installation.handler)
+        if not TORTOISE_LOGGER.isEnabledFor(logging.DEBUG):
+            TORTOISE_LOGGER.setLevel(logging.DEBUG)
+    _installation.users += 1
+    try:
+        yield
+    finally:
+        _installation.users -= 1
+        if _installation.users == 0:
+            TORTOISE_LOGGER.removeHandler(_installation.handler)
+            TORTOISE_LOGGER.setLevel(_installation.level_before)
+
+
+class SQLStatementsHeader:
+    """Add ``X-Hub-SQL-Statements: N`` to every HTTP response: the statements sent before it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        tally = Tally()
+        token = _current.set(tally)
+
+        async def send_with_count(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append(HEADER, str(tally.statements))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_count)
+        finally:
+            _current.reset(token)
