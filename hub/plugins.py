@@ -22,6 +22,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "hub.graphql.defaults",
     "hub.content.plugin",
     "hub.access.plugin",
+    "hub.ops.plugin",
 )
 
 
