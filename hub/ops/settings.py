@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,8 @@ def metrics_access(settings: Settings) -> MetricsAccess:
     return MetricsAccess(enabled=True, token=value)
 
 
-def log_format(settings: Settings) -> str:
-    value: str = settings.get(LOG_FORMAT)
+def log_format_from(environ: Mapping[str, str]) -> str:
+    """``HUB_LOG_FORMAT``, read before any app exists (the server configures logging first)."""
+    setting = next(setting for setting in DECLARED if setting.name == LOG_FORMAT)
+    value: str = setting.read(environ)
     return value
