@@ -46,7 +46,8 @@ class MetricsAccess:
 
 
 def metrics_access(settings: Settings) -> MetricsAccess:
-    value: str = settings.get(METRICS).strip()
+    # The default when undeclared: the schema alone is built from settings without plugins'.
+    value = str(settings.extra.get(METRICS, "off")).strip()
     if value.lower() in {"", "off", "0", "false", "no"}:
         return MetricsAccess(enabled=False)
     if value.lower() in {"on", "1", "true", "yes"}:
