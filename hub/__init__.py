@@ -3,6 +3,7 @@
 This module is the public API for plugin authors: import from ``hub`` only.
 """
 
+from hub import metrics
 from hub.access.models import Role
 from hub.access.permissions import RequireScope
 from hub.access.scopes import Scope
@@ -80,6 +81,7 @@ __all__ = [
     "filter_posts",
     "hookimpl",
     "loaded_field",
+    "metrics",
     "nodes_by_pk",
     "open_database",
     "paginate",

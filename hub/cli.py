@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -77,6 +78,9 @@ def build_cli() -> typer.Typer:
         """Serve the API with uvicorn (GraphiQL at /graphql)."""
         import uvicorn
 
+        from hub.ops.logs import logging_config
+        from hub.ops.settings import log_format_from
+
         settings = Settings.from_env()
         uvicorn.run(
             "hub.app:create_app",
@@ -85,6 +89,9 @@ def build_cli() -> typer.Typer:
             port=port or settings.port,
             reload=reload,
             log_level="debug" if settings.debug else "info",
+            log_config=logging_config(
+                log_format_from(os.environ), "DEBUG" if settings.debug else "INFO"
+            ),
         )
 
     @cli.command()

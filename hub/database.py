@@ -15,6 +15,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
 from tortoise.migrations.autodetector import MigrationAutodetector
+from tortoise.migrations.graph import MigrationKey
+from tortoise.migrations.loader import MigrationLoader
+from tortoise.migrations.recorder import MigrationRecorder
 from tortoise.migrations.writer import MigrationWriter
 
 from hub.db import config_for
@@ -103,3 +106,27 @@ def _ensure_package(module: str) -> None:
         folder.mkdir(exist_ok=True)
         (folder / "__init__.py").touch()
         importlib.invalidate_caches()
+
+
+def written_migrations(config: dict[str, Any]) -> list[MigrationKey]:
+    """Every migration of every app, as written on disk (read with Tortoise's own loader)."""
+    written: list[MigrationKey] = []
+    for label, app in config["apps"].items():
+        # One app at a time: an app without a migrations package has nothing to record.
+        if not app.get("migrations") or importlib.util.find_spec(app["migrations"]) is None:
+            continue
+        loader = MigrationLoader({label: app}, MigrationRecorder(connection=None))
+        loader.load_disk()
+        written.extend(sorted(loader.disk_migrations))
+    return written
+
+
+async def unrecorded_migrations(
+    connection: BaseDBAsyncClient, written: Sequence[MigrationKey]
+) -> list[MigrationKey]:
+    """Those of ``written`` that Tortoise's migration table does not record as applied.
+
+    The table missing altogether (a database never migrated) counts as nothing applied.
+    """
+    applied = set(await MigrationRecorder(connection).applied_migrations())
+    return [key for key in written if key not in applied]

@@ -162,6 +162,20 @@ def shutdown(app: Starlette, settings: Settings) -> Awaitable[None] | None:
 
 
 @hookspec
+def readiness_checks(
+    app: Starlette, settings: Settings
+) -> Mapping[str, Callable[[], Awaitable[str | None]]]:
+    """Say what must work before this process takes traffic: ``{"redis": check}``.
+
+    Asked once at start-up. ``/readyz`` awaits every check on each call (with a time limit):
+    a check returns None when ready, or a short reason ("connection refused"), or raises. Any
+    reason answers 503 with a JSON body naming the check. The core checks ``database`` and
+    ``migrations``. Checks of the same name from several plugins (two that share a Redis) are
+    one entry in the answer, ready only when all of them are.
+    """
+
+
+@hookspec
 def load_demo_content(settings: Settings) -> Awaitable[None] | None:
     """Add your plugin's demo data when ``hub demo`` runs, after the core's; may be async.
 

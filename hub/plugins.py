@@ -21,6 +21,8 @@ ENTRY_POINT_GROUP = "hub.plugins"
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "hub.graphql.defaults",
     "hub.content.plugin",
+    # Before access control: its middleware answers probes and scrapers ahead of every other.
+    "hub.ops.plugin",
     "hub.access.plugin",
 )
 

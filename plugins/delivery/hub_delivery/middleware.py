@@ -18,6 +18,7 @@ import orjson
 from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hub import metrics
 from hub_delivery.http_cache import (
     cached_answer_headers,
     etag_matches,
@@ -112,7 +113,11 @@ class DeliveryMiddleware:
         )
         if_none_match = headers.get("if-none-match")
         answer = delivery.cache.get(cache_key)
+        metrics.count_response_cache(hit=answer is not None)
+        state = scope.setdefault("state", {})
         if answer is not None:
+            if answer.operation is not None:
+                metrics.name_operation(state, answer.operation)
             await send_answer(answer, if_none_match, send)
             return
         generation = delivery.cache.generation
@@ -120,7 +125,9 @@ class DeliveryMiddleware:
         if captured is None or captured.status != 200 or not captured.is_json:
             await captured_or_passthrough(captured, send)
             return
-        answer = cacheable_answer(delivery, query, operation_name, captured)
+        answer = cacheable_answer(
+            delivery, query, operation_name, captured, metrics.operation_of(state)
+        )
         if answer is None:
             await captured.replay(send, extra=[(b"cache-control", b"no-store")])
             return
@@ -173,7 +180,11 @@ async def _resolved_body(delivery: Delivery, body: bytes, restriction: str | Non
 
 
 def cacheable_answer(
-    delivery: Delivery, query: str, operation_name: str | None, captured: CapturedResponse
+    delivery: Delivery,
+    query: str,
+    operation_name: str | None,
+    captured: CapturedResponse,
+    operation_label: str | None = None,
 ) -> CachedAnswer | None:
     """The answer as the cache keeps it, or None when it must not be cached (it has errors)."""
     try:
@@ -193,6 +204,7 @@ def cacheable_answer(
         max_age=max_age,
         keys=frozenset(keys),
         stored_at=time.monotonic(),
+        operation=operation_label,
     )
 
 

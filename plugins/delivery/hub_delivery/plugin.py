@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -17,7 +17,9 @@ from hub_delivery.middleware import DeliveryMiddleware
 from hub_delivery.oembed import oembed_routes, own_resources
 from hub_delivery.partner_gate import PartnerGate
 from hub_delivery.partner_runtime import PARTNERS_STATE_KEY, Partners
+from hub_delivery.readiness import redis_check
 from hub_delivery.runtime import STATE_KEY, Delivery
+from hub_delivery.settings import redis_url
 from hub_delivery.widget import widget_routes
 
 if TYPE_CHECKING:
@@ -94,6 +96,12 @@ async def shutdown(app: Starlette) -> None:
     partners: Partners | None = getattr(app.state, PARTNERS_STATE_KEY, None)
     if partners is not None:
         await partners.close()
+
+
+@hookimpl
+def readiness_checks(settings: Settings) -> Mapping[str, Callable[[], Awaitable[str | None]]]:
+    # Shared rate limits live in Redis when HUB_REDIS_URL is set: no Redis, no service.
+    return redis_check(redis_url(settings))
 
 
 @hookimpl

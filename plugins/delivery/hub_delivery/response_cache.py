@@ -21,6 +21,8 @@ class CachedAnswer:
     max_age: int
     keys: frozenset[str]
     stored_at: float
+    #: The metrics label of the operation that produced it, for the requests it answers.
+    operation: str | None = None
 
     def age(self, now: float) -> int:
         return int(now - self.stored_at)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import pluggy
@@ -28,6 +28,7 @@ from hub_donations import (
 from hub_donations import settings as settings_module
 from hub_donations.offline import OfflineProvider
 from hub_donations.providers import PaymentProvider
+from hub_donations.readiness import redis_check
 from hub_donations.runtime import RUNTIME_NAME, DonationsRuntime
 from hub_donations.stripe import StripeProvider
 
@@ -56,6 +57,12 @@ def register_payment_providers(settings: Settings) -> Sequence[PaymentProvider]:
 @hookimpl(optionalhook=True)
 def register_scopes() -> Sequence[Scope]:
     return permissions.SCOPES
+
+
+@hookimpl
+def readiness_checks(settings: Settings) -> Mapping[str, Callable[[], Awaitable[str | None]]]:
+    # Donation streams cross processes through Redis when HUB_REDIS_URL is set.
+    return redis_check(settings_module.text(settings, settings_module.REDIS_URL))
 
 
 @hookimpl

@@ -1,0 +1,1 @@
+"""Running the hub in production: health and readiness probes, metrics, logs."""

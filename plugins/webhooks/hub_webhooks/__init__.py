@@ -1,0 +1,1 @@
+"""Outgoing webhooks: committed content events, signed and POSTed to each subscriber."""
