@@ -109,7 +109,8 @@ async def test_preflight_asking_to_send_a_token_is_refused_to_unknown_origins(
     assert response.status_code == 400
     assert "access-control-allow-origin" not in response.headers
     message = response.json()["errors"][0]["message"]
-    assert STRANGER in message and "credentials" in message
+    assert STRANGER in message
+    assert "credentials" in message
 
 
 async def test_anonymous_mutation_carries_no_cors_header(client: httpx.AsyncClient) -> None:

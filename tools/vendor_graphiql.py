@@ -88,7 +88,9 @@ def main() -> None:
     sections = [
         f"{package} {version}\n\n{licence_of(package)}" for package, version in versions.items()
     ]
-    sections += [f"{package} (bundled in graphiql.min.js)\n\n{licence_of(package)}" for package in bundled]
+    sections += [
+        f"{package} (bundled in graphiql.min.js)\n\n{licence_of(package)}" for package in bundled
+    ]
     notice = (
         "Third-party files served by the hub's GraphiQL page, copied from npm by "
         "tools/vendor_graphiql.py.\n\n"
