@@ -64,7 +64,8 @@
       defaultEditorToolsVisibility: true,
       inputValueDeprecation: true,
       isHeadersEditorEnabled: true,
-      shouldPersistHeaders: true,
+      // Tokens stay out of the browser's storage unless the user switches that on in Settings.
+      shouldPersistHeaders: false,
     });
   }
 
