@@ -144,13 +144,16 @@ class CrossOriginPolicy:
             names = ", ".join(sorted(requested - ALLOWED_HEADERS))
             problem = f"The request headers {names} are not allowed (CORS)."
         answer: list[tuple[bytes, bytes]] = [(b"vary", b"Origin")]
+        # A public preflight's answer is cached by the browser for its origin: it must not let
+        # later requests from that origin send a token unasked.
+        allowed_headers = ALLOWED_HEADERS - {"authorization"} if public else ALLOWED_HEADERS
         if problem is None:
             body = b""
             status = 200
             answer += [
                 (b"access-control-allow-origin", b"*" if public else origin.encode("latin-1")),
                 (b"access-control-allow-methods", ", ".join(ALLOWED_METHODS).encode()),
-                (b"access-control-allow-headers", ", ".join(sorted(ALLOWED_HEADERS)).encode()),
+                (b"access-control-allow-headers", ", ".join(sorted(allowed_headers)).encode()),
                 (b"access-control-max-age", PREFLIGHT_MAX_AGE.encode()),
             ]
         else:

@@ -98,6 +98,8 @@ async def test_preflight_of_an_anonymous_request_succeeds_from_any_origin(
     assert response.headers["access-control-allow-origin"] == "*"
     assert "POST" in response.headers["access-control-allow-methods"]
     assert "access-control-allow-credentials" not in response.headers
+    # Cached by the browser: it must not let a later request send a token without asking.
+    assert "authorization" not in response.headers["access-control-allow-headers"]
 
 
 async def test_preflight_asking_to_send_a_token_is_refused_to_unknown_origins(
