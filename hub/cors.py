@@ -5,10 +5,11 @@ One middleware decides for the whole application.
 Public reads, as in Ghost's Content API: with ``HUB_CORS_PUBLIC_READS`` on (the default), a
 request without credentials (no ``Authorization``, no cookies) that reads is answered with
 ``Access-Control-Allow-Origin: *``, so any page may show public content: GETs, and POSTs to
-``/graphql`` whose operations were all queries (the GraphQL view records what ran, see
-:data:`OPERATIONS_STATE_KEY`). Their preflights succeed from any origin as long as they do not
-ask to send ``Authorization``. The answer does not depend on the ``Origin``, so shared caches
-keep one copy.
+``/graphql`` that executed no mutation or subscription (the GraphQL view records what it
+executes, see :data:`OPERATIONS_STATE_KEY`; a request refused before executing changed
+nothing, and its error is for the page to read). Their preflights succeed from any origin as
+long as they do not ask to send ``Authorization``. The answer does not depend on the
+``Origin``, so shared caches keep one copy.
 
 Everything else — requests with a token, mutations — is for allowed origins only: an origin is
 allowed when ``HUB_CORS_ORIGINS`` lists it or when a plugin's ``cors_origin_allowed`` hook says
@@ -43,8 +44,9 @@ EXPOSED_HEADERS = "ETag, Retry-After, RateLimit-Limit, RateLimit-Remaining, Rate
 PREFLIGHT_MAX_AGE = "600"
 #: Methods whose anonymous requests only read: public whatever their path.
 READING_METHODS = frozenset({"GET", "HEAD"})
-#: ``scope["state"]`` key under which the GraphQL view lists the operation types a POST ran
-#: ("query", "mutation", "subscription"; "none" when it stopped before choosing one).
+GRAPHQL_PATH = "/graphql"
+#: ``scope["state"]`` key under which the GraphQL view lists the types of the operations it
+#: executes ("query", "mutation", "subscription").
 OPERATIONS_STATE_KEY = "hub_graphql_operations"
 WRITING_OPERATIONS = frozenset({"mutation", "subscription"})
 
@@ -54,9 +56,8 @@ def carries_credentials(headers: Headers) -> bool:
 
 
 def only_read(scope: Scope) -> bool:
-    """True when the GraphQL view ran this request and none of its operations writes."""
-    operations = scope["state"].get(OPERATIONS_STATE_KEY)
-    return operations is not None and not WRITING_OPERATIONS.intersection(operations)
+    """True when the GraphQL view executed no operation that writes for this request."""
+    return not WRITING_OPERATIONS.intersection(scope["state"].get(OPERATIONS_STATE_KEY, ()))
 
 
 class CrossOriginPolicy:
@@ -86,7 +87,8 @@ class CrossOriginPolicy:
             # Decided without asking plugins: the hot path of every public page.
             await self.app(scope, receive, self.marking_public(send))
             return
-        if origin is None and not (anonymous and method == "POST"):
+        public_post = anonymous and method == "POST" and scope["path"] == GRAPHQL_PATH
+        if origin is None and not public_post:
             await self.app(scope, receive, send)
             return
         allowed = origin is not None and await self.allows(origin, scope, receive)
@@ -97,7 +99,7 @@ class CrossOriginPolicy:
         ):
             await self.preflight(origin, allowed, anonymous, headers, send)
             return
-        if anonymous and method == "POST":
+        if public_post:
             # Whether it only read is known once the view ran: the state is shared with it.
             scope.setdefault("state", {})
             await self.app(scope, receive, self.marking_post(origin, allowed, scope, send))

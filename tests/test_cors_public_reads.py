@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 import httpx
+import hub_delivery.plugin
 import pytest
 import strawberry
 
@@ -28,7 +29,10 @@ class CorsProbeMutations:
 
 @pytest.fixture
 def extra_plugins() -> list[object]:
-    return [make_plugin("cors_probe", register_mutations=lambda: [CorsProbeMutations])]
+    return [
+        hub_delivery.plugin,
+        make_plugin("cors_probe", register_mutations=lambda: [CorsProbeMutations]),
+    ]
 
 
 @pytest.fixture
@@ -87,6 +91,20 @@ async def test_a_request_error_of_an_anonymous_query_is_readable_too(
 ) -> None:
     response = await client.post("/graphql", json={"query": "{ nope }"}, headers=from_origin())
     assert "nope" in response.json()["errors"][0]["message"]
+    assert response.headers["access-control-allow-origin"] == "*"
+
+
+async def test_an_unknown_persisted_query_is_readable_so_the_client_can_send_it(
+    client: httpx.AsyncClient,
+) -> None:
+    # Automatic Persisted Queries: the client sends the hash alone first, and must read the
+    # answer to know it should send the document (the delivery plugin answers before Strawberry).
+    response = await client.post(
+        "/graphql",
+        json={"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}}},
+        headers=from_origin(),
+    )
+    assert response.json()["errors"][0]["message"] == "PersistedQueryNotFound"
     assert response.headers["access-control-allow-origin"] == "*"
 
 
