@@ -41,6 +41,11 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NPM_STAMP)
 
+# GraphiQL's browser files, copied from node_modules into the hub package (README, "GraphiQL").
+.PHONY: vendor-graphiql
+vendor-graphiql: $(STAMP) $(NPM_STAMP)
+	$(BIN)/python tools/vendor_graphiql.py
+
 run: $(STAMP)
 	$(BIN)/hub migrate
 	$(BIN)/hub demo --if-empty

@@ -19,6 +19,7 @@ from hub.collector import tuned_for_serving
 from hub.cors import CrossOriginPolicy
 from hub.db import config_for
 from hub.errors import PluginError
+from hub.graphiql import ASSETS_PATH, GraphiQLPage
 from hub.graphql.schema import BuiltSchema, build_schema
 from hub.graphql.view import HubGraphQL
 from hub.http import BodySizeLimit
@@ -74,7 +75,8 @@ def create_app(
     pm = plugin_manager or get_plugin_manager(disabled=settings.plugins_disabled)
     settings = load_settings(pm, settings)
     built = build_schema(pm, settings)
-    graphql = HubGraphQL(built.schema, settings, pm, built.loader_factories)
+    graphiql = GraphiQLPage() if settings.graphiql else None
+    graphql = HubGraphQL(built.schema, settings, pm, built.loader_factories, graphiql)
 
     async def home(request: Request) -> Response:
         return RedirectResponse("/graphql")
@@ -85,10 +87,16 @@ def create_app(
         # Subscriptions: graphql-transport-ws (and the legacy graphql-ws) on the same path.
         WebSocketRoute("/graphql", graphql),
     ]
-    routes.extend(plugin_routes(pm, settings, reserved={"/", "/graphql"}))
+    if graphiql is not None:
+        routes.extend(graphiql.routes())
+    routes.extend(plugin_routes(pm, settings, reserved={"/", "/graphql", ASSETS_PATH}))
 
     middleware = [Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)]
-    if settings.cors_origins or pm.hook.cors_origin_allowed.get_hookimpls():
+    if (
+        settings.cors_public_reads
+        or settings.cors_origins
+        or pm.hook.cors_origin_allowed.get_hookimpls()
+    ):
         # Outside the plugins' middleware, so their refusals (a 401 for a bad token) carry the
         # CORS headers a browser needs to show them to the page.
         middleware.append(
@@ -97,6 +105,7 @@ def create_app(
                 origins=settings.cors_origins,
                 plugin_manager=pm,
                 settings=settings,
+                public_reads=settings.cors_public_reads,
             )
         )
     for _, plugin_middleware in iter_results(pm, "register_middleware", settings=settings):

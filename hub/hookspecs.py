@@ -202,8 +202,10 @@ def cors_origin_allowed(
 
     Return True to allow, or None for "no opinion"; may be async. It is asked for preflights
     too, which carry no token, so answer for the origin, not for the caller. Origins listed in
-    ``HUB_CORS_ORIGINS`` are allowed without asking. The hub echoes the exact origin (never
-    ``*``), adds ``Vary: Origin``, and never allows credentials (tokens are bearer headers).
+    ``HUB_CORS_ORIGINS`` are allowed without asking. The hub echoes the exact origin, adds
+    ``Vary: Origin``, and never allows credentials (tokens are bearer headers). Public reads
+    (anonymous GETs and queries, ``HUB_CORS_PUBLIC_READS``) are open to every origin with
+    ``*`` without asking this hook: it decides for requests with a token and for mutations.
     """
 
 

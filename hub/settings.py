@@ -120,6 +120,21 @@ CORE_SETTINGS: tuple[Setting[Any], ...] = (
         "HUB_CORS_ORIGINS", tuple, (), "Comma-separated origins allowed by CORS (empty: none)."
     ),
     Setting(
+        "HUB_CORS_PUBLIC_READS",
+        bool,
+        True,
+        "Any web page may read public content: anonymous GETs and anonymous queries over POST "
+        "answer Access-Control-Allow-Origin: * (requests with a token or cookies never do).",
+    ),
+    Setting("HUB_GRAPHIQL", bool, True, "Serve GraphiQL at /graphql to browsers."),
+    Setting(
+        "HUB_INTROSPECTION",
+        bool,
+        True,
+        "Answer introspection (__schema, __type) and suggest names in validation errors "
+        "(GraphiQL needs it).",
+    ),
+    Setting(
         "HUB_COMPILED_EXECUTION",
         bool,
         True,
@@ -144,6 +159,9 @@ class Settings:
     max_tokens: int = 2000
     max_body_bytes: int = 1_048_576
     cors_origins: tuple[str, ...] = ()
+    cors_public_reads: bool = True
+    graphiql: bool = True
+    introspection: bool = True
     compiled_execution: bool = True
     extra: Mapping[str, Any] = field(default_factory=dict)
 

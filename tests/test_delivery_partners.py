@@ -148,21 +148,29 @@ async def test_preflights_are_allowed_from_partner_and_configured_origins_only(
     }
 
 
-async def test_answers_echo_allowed_origins_and_vary_on_origin_for_every_origin(
+async def test_answers_with_a_key_echo_allowed_origins_and_vary_on_origin(
     app: Starlette, client: httpx.AsyncClient
 ) -> None:
-    await partner_key(app, origins=(PARTNER_SITE,))
-    allowed = await client.post("/graphql", json=THEMES, headers={"origin": PARTNER_SITE})
+    token, _ = await partner_key(app, origins=(PARTNER_SITE,))
+    unrestricted, _ = await partner_key(app)
+    allowed = await client.post(
+        "/graphql", json=THEMES, headers={**bearer(token), "origin": PARTNER_SITE}
+    )
     assert allowed.status_code == 200
     assert allowed.headers["access-control-allow-origin"] == PARTNER_SITE
     assert "Retry-After" in allowed.headers["access-control-expose-headers"]
-    other = await client.post("/graphql", json=THEMES, headers={"origin": OTHER_SITE})
+    other = await client.post(
+        "/graphql", json=THEMES, headers={**bearer(unrestricted), "origin": OTHER_SITE}
+    )
     assert other.status_code == 200
     assert "access-control-allow-origin" not in other.headers
     for response in (allowed, other):
         assert response.headers["vary"] == "Origin"
-        assert "*" not in response.headers.get("access-control-allow-origin", "")
         assert "access-control-allow-credentials" not in response.headers
+    # Without a key, the same query is a public read: any origin, partner or not, may read it.
+    for origin in (PARTNER_SITE, OTHER_SITE):
+        anonymous = await client.post("/graphql", json=THEMES, headers={"origin": origin})
+        assert anonymous.headers["access-control-allow-origin"] == "*"
 
 
 async def test_a_partner_key_from_an_origin_its_policy_does_not_list_is_a_403(

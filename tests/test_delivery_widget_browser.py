@@ -13,11 +13,8 @@ skipped, and fails instead when ``HUB_TEST_CHROMIUM=required``.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -29,15 +26,13 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from hub_delivery.widget import OPERATION_HASH, OPERATION_NAME
-from websockets.sync.client import ClientConnection, connect
 
-from tests.conftest import skip_or_fail
+from tests.browser import browser, chromium
 from tests.live_server import HUB_CLI, hub_environment, live_server, migrate
 
 pytestmark = pytest.mark.live
 
 DEMO_TIMEOUT = 120.0
-BROWSER_TIMEOUT = 20.0
 POST_URL = "https://example.org/news/{slug}"
 LIMIT = 4
 
@@ -115,122 +110,8 @@ EMBED_PAGE = """(() => {
           violations: window.hubViolations};
 })()"""
 
-DIAGNOSE = """[...document.querySelectorAll('hub-posts')].map((w) =>
+WIDGETS = """[...document.querySelectorAll('hub-posts')].map((w) =>
   w.shadowRoot ? w.shadowRoot.innerHTML : 'no shadow root').concat(window.hubViolations)"""
-
-RECORD_VIOLATIONS = """window.hubViolations = [];
-document.addEventListener('securitypolicyviolation',
-  (event) => window.hubViolations.push(event.violatedDirective + ' ' + event.blockedURI));"""
-
-
-def chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        skip_or_fail("chromium", "chromium is not installed (run .ci/install-chromium)")
-    assert path is not None
-    return path
-
-
-class DevTools:
-    """One page of a browser, over the Chrome DevTools protocol (flattened sessions)."""
-
-    def __init__(self, connection: ClientConnection) -> None:
-        self.connection = connection
-        self.events: list[dict[str, Any]] = []
-        self.next_id = 0
-        self.session: str | None = None
-
-    def send(self, method: str, **params: Any) -> dict[str, Any]:
-        self.next_id += 1
-        message: dict[str, Any] = {"id": self.next_id, "method": method, "params": params}
-        if self.session is not None:
-            message["sessionId"] = self.session
-        self.connection.send(json.dumps(message))
-        while True:
-            answer = json.loads(self.connection.recv(timeout=BROWSER_TIMEOUT))
-            if answer.get("id") == self.next_id:
-                assert "error" not in answer, (method, answer["error"])
-                result: dict[str, Any] = answer["result"]
-                return result
-            if "method" in answer:
-                self.events.append(answer)
-
-    def open_page(self) -> None:
-        target = self.send("Target.createTarget", url="about:blank")["targetId"]
-        self.session = self.send("Target.attachToTarget", targetId=target, flatten=True)[
-            "sessionId"
-        ]
-        for domain in ("Page", "Runtime", "Network"):
-            self.send(f"{domain}.enable")
-        self.send("Page.addScriptToEvaluateOnNewDocument", source=RECORD_VIOLATIONS)
-
-    def evaluate(self, expression: str) -> Any:
-        answer = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
-        assert "exceptionDetails" not in answer, answer["result"].get("description")
-        return answer["result"].get("value")
-
-    def wait_for(self, expression: str) -> None:
-        deadline = time.monotonic() + BROWSER_TIMEOUT
-        while not self.evaluate(expression):
-            if time.monotonic() > deadline:
-                page = self.evaluate(DIAGNOSE)
-                raise AssertionError(f"still false after {BROWSER_TIMEOUT}s: {page}, {self.events}")
-            time.sleep(0.05)
-
-    def press_tab(self) -> None:
-        for kind in ("keyDown", "keyUp"):
-            self.send(
-                "Input.dispatchKeyEvent", type=kind, key="Tab", code="Tab", windowsVirtualKeyCode=9
-            )
-
-    def requests_to(self, path: str) -> list[dict[str, Any]]:
-        return [
-            event["params"]["request"]
-            for event in self.events
-            if event["method"] == "Network.requestWillBeSent"
-            and urlsplit(event["params"]["request"]["url"]).path == path
-        ]
-
-
-@contextmanager
-def browser() -> Iterator[DevTools]:
-    with tempfile.TemporaryDirectory() as profile:
-        process = subprocess.Popen(
-            [
-                chromium(),
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--remote-debugging-port=0",
-                f"--user-data-dir={profile}",
-                "about:blank",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            # Chromium writes the port it chose, and the browser's WebSocket path, in the profile.
-            active = Path(profile) / "DevToolsActivePort"
-            deadline = time.monotonic() + BROWSER_TIMEOUT
-            while not active.exists() or len(active.read_text().splitlines()) < 2:
-                assert process.poll() is None, "chromium exited at start-up"
-                assert time.monotonic() < deadline, "chromium did not open its DevTools port"
-                time.sleep(0.05)
-            port, path = active.read_text().splitlines()[:2]
-            with connect(f"ws://127.0.0.1:{port}{path}", max_size=None) as connection:
-                tools = DevTools(connection)
-                tools.open_page()
-                yield tools
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
 
 
 class PartnerSite:
@@ -313,21 +194,22 @@ def test_widget_renders_isolated_accessible_posts_on_a_partner_page(tmp_path: Pa
     )
     assert demo.returncode == 0, demo.stderr
     with PartnerSite(partner_dir).serving() as partner:
-        # CORS lets the partner's origin read the hub's answers; nothing else is configured.
-        settings = {"HUB_DELIVERY_POST_URL": POST_URL, "HUB_CORS_ORIGINS": partner.url}
+        # No CORS setting: public reads may be made from any origin by default.
+        settings = {"HUB_DELIVERY_POST_URL": POST_URL}
         with live_server(data_dir, settings) as server, browser() as tools:
             theme = busiest_theme(server.base_url)
             partner.embed_from(server.base_url, theme)
             expected = latest_titles(server.base_url, theme)
             tools.send("Page.navigate", url=f"{partner.url}/index.html")
-            tools.wait_for(READY)
+            tools.wait_for(READY, WIDGETS)
             seen = tools.evaluate(INSPECT)
             tools.press_tab()
             focused = tools.evaluate(FOCUSED)
             graphql_requests = tools.requests_to("/graphql")
+            graphql_responses = tools.responses_to("/graphql")
             # The same widget as the hub's own iframe-able page, under the hub's strict CSP.
             tools.send("Page.navigate", url=f"{server.base_url}/embed/posts?theme={theme}&limit=2")
-            tools.wait_for(READY)
+            tools.wait_for(READY, WIDGETS)
             framed = tools.evaluate(EMBED_PAGE)
             log = server.log()
     assert len(expected) == LIMIT
@@ -366,6 +248,10 @@ def test_widget_renders_isolated_accessible_posts_on_a_partner_page(tmp_path: Pa
     extensions = json.loads(params["extensions"][0])
     assert extensions == {"persistedQuery": {"version": 1, "sha256Hash": OPERATION_HASH}}
     assert json.loads(params["variables"][0]) == {"first": LIMIT, "filter": {"theme": theme}}
+    # Read from another origin with the hub's default settings: an anonymous read is public.
+    assert [
+        response["headers"].get("access-control-allow-origin") for response in graphql_responses
+    ] == ["*"]
     # The embed page: its styles applied (the link colour is the widget's) and nothing blocked.
     assert framed == {
         "titles": expected[:2],

@@ -396,12 +396,12 @@ def preflight(origin: str) -> dict[str, str]:
     return {
         "origin": origin,
         "access-control-request-method": "POST",
-        "access-control-request-headers": "content-type",
+        "access-control-request-headers": "content-type, authorization",
     }
 
 
 @overrides(cors_origins=("https://partner.example",))
-async def test_cors_preflight_is_allowed_only_from_configured_origins(
+async def test_cors_preflight_with_a_token_is_allowed_only_from_configured_origins(
     client: httpx.AsyncClient,
 ) -> None:
     allowed = await client.options("/graphql", headers=preflight("https://partner.example"))
@@ -414,7 +414,10 @@ async def test_cors_preflight_is_allowed_only_from_configured_origins(
     assert "access-control-allow-origin" not in refused.headers
 
 
-async def test_no_cors_headers_when_no_origin_is_configured(client: httpx.AsyncClient) -> None:
+@overrides(cors_public_reads=False)
+async def test_no_cors_headers_when_no_origin_is_configured_and_public_reads_are_off(
+    client: httpx.AsyncClient,
+) -> None:
     response = await client.post(
         "/graphql",
         json={"query": "{ __typename }"},

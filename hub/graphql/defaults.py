@@ -8,6 +8,8 @@ import strawberry
 from strawberry import relay
 from strawberry.extensions import SchemaExtension
 
+from hub.graphql.introspection import introspection_extensions
+from hub.graphql.operation_types import RecordOperationTypes
 from hub.graphql.safety import safety_extensions
 from hub.hookimpl import hookimpl
 from hub.settings import Settings
@@ -32,4 +34,7 @@ def register_queries() -> Sequence[type]:
 def register_schema_extensions(
     settings: Settings,
 ) -> Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]]:
-    return safety_extensions(settings)
+    extensions = [*safety_extensions(settings), *introspection_extensions(settings)]
+    if settings.cors_public_reads:
+        extensions.append(RecordOperationTypes)
+    return extensions

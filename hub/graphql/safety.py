@@ -21,6 +21,7 @@ from strawberry.extensions.query_depth_limiter import IgnoreContext
 from strawberry.relay.types import GlobalIDValueError
 from strawberry.schema.schema import validate_document
 
+from hub.graphql.introspection import validate_without_suggestions
 from hub.settings import Settings
 
 logger = logging.getLogger("hub.graphql")
@@ -53,18 +54,23 @@ class _Validated:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.entries: OrderedDict[tuple[int, tuple[Any, ...]], tuple[Any, list[GraphQLError]]] = (
-            OrderedDict()
-        )
+        self.entries: OrderedDict[
+            tuple[int, tuple[Any, ...], bool], tuple[Any, list[GraphQLError]]
+        ] = OrderedDict()
 
-    def errors(self, schema: Any, document: Any, rules: Any) -> list[GraphQLError]:
-        key = (id(document), tuple(rules or ()))
+    def errors(
+        self, schema: Any, document: Any, rules: Any, hide_suggestions: bool = False
+    ) -> list[GraphQLError]:
+        key = (id(document), tuple(rules or ()), hide_suggestions)
         entry = self.entries.get(key)
         # The document is kept with its errors, so its id cannot be reused by another.
         if entry is not None and entry[0] is document:
             self.entries.move_to_end(key)
             return entry[1]
-        errors = validate_document(schema, document, rules)
+        if hide_suggestions:
+            errors = validate_without_suggestions(schema, document, rules)
+        else:
+            errors = validate_document(schema, document, rules)
         self.entries[key] = (document, errors)
         if len(self.entries) > self.size:
             self.entries.popitem(last=False)
@@ -75,10 +81,17 @@ _VALIDATED = _Validated(CACHED_DOCUMENTS)
 
 
 class CachedValidation(SchemaExtension):
+    def __init__(self, hide_suggestions: bool = False) -> None:
+        # Without introspection, errors do not suggest names ("Did you mean ...?") either.
+        self.hide_suggestions = hide_suggestions
+
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         context.pre_execution_errors = _VALIDATED.errors(
-            context.schema._schema, context.graphql_document, context.validation_rules
+            context.schema._schema,
+            context.graphql_document,
+            context.validation_rules,
+            self.hide_suggestions,
         )
         yield
 
@@ -103,7 +116,7 @@ def safety_extensions(settings: Settings) -> Sequence[ExtensionFactory]:
     ]
     extensions: list[ExtensionFactory] = [
         lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
-        CachedValidation,
+        lambda: CachedValidation(hide_suggestions=not settings.introspection),
         lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
     ]

@@ -17,6 +17,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.types.scalar import DEFAULT_SCALAR_REGISTRY
 from strawberry.types import ExecutionContext
 from strawberry.types.base import get_object_definition
@@ -26,6 +27,7 @@ from hub.errors import PluginError
 from hub.graphql import composed
 from hub.graphql.compiled import compiled_executor_class
 from hub.graphql.context import LoaderFactory
+from hub.graphql.introspection import without_suggestions
 from hub.graphql.safety import log_errors
 from hub.plugins import iter_results
 from hub.settings import Settings
@@ -194,6 +196,13 @@ def build_schema(pm: pluggy.PluginManager, settings: Settings) -> BuiltSchema:
         for _, registered in iter_results(pm, "register_schema_extensions", settings=settings)
         for extension in registered
     ]
+    executor_class: type[StrawberryGraphQLCoreExecutionContext] | None = (
+        compiled_executor_class() if settings.compiled_execution else None
+    )
+    if not settings.introspection:
+        executor_class = without_suggestions(
+            executor_class or StrawberryGraphQLCoreExecutionContext
+        )
     try:
         schema = HubSchema(
             query=roots["Query"],
@@ -202,9 +211,7 @@ def build_schema(pm: pluggy.PluginManager, settings: Settings) -> BuiltSchema:
             types=final_types,
             extensions=schema_extensions,
             config=StrawberryConfig(scalar_map=scalar_map),
-            execution_context_class=(
-                compiled_executor_class() if settings.compiled_execution else None
-            ),
+            execution_context_class=executor_class,
         )
     except Exception as error:
         raise PluginError(f"The GraphQL schema cannot be built: {error}") from error

@@ -9,6 +9,9 @@ spec asks of the transport and Strawberry leaves out (the tests run the ``graphq
 - no ``data`` entry when the request failed before execution began;
 - mutations over GET refused with 405 and ``Allow: POST``;
 - transport errors (bad JSON, missing query, ...) as a JSON body with ``errors``, not plain text.
+
+Browsers get the hub's own GraphiQL page (:mod:`hub.graphiql`) instead of Strawberry's, which
+loads its scripts from a CDN.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from hub.graphiql import GraphiQLPage
 from hub.graphql.context import Context, LoaderFactory
 from hub.settings import Settings
 
@@ -101,11 +105,13 @@ class HubGraphQL(GraphQL[Context, None]):
         settings: Settings,
         plugin_manager: pluggy.PluginManager,
         loader_factories: Mapping[str, LoaderFactory],
+        graphiql: GraphiQLPage | None = None,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
         self.settings = settings
         self.plugin_manager = plugin_manager
         self.loader_factories = loader_factories
+        self.graphiql = graphiql
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -122,6 +128,15 @@ class HubGraphQL(GraphQL[Context, None]):
             context: Context | None = getattr(request.state, CONTEXT_STATE_KEY, None)
             if context is not None:
                 context.loaders.clear()
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        if self.graphiql is None:
+            raise HTTPException(
+                404,
+                "GraphiQL is switched off on this hub (HUB_GRAPHIQL=0): send GraphQL requests "
+                "with POST, or GET with a query parameter.",
+            )
+        return self.graphiql.page()
 
     def error_response(self, request: Request, error: HTTPException) -> Response:
         """A request we could not run, as a GraphQL response without ``data``."""
