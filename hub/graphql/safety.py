@@ -21,6 +21,7 @@ from strawberry.extensions.query_depth_limiter import IgnoreContext
 from strawberry.relay.types import GlobalIDValueError
 from strawberry.schema.schema import validate_document
 
+from hub.graphql.budget import QueryBudgetCheck
 from hub.settings import Settings
 
 logger = logging.getLogger("hub.graphql")
@@ -106,6 +107,7 @@ def safety_extensions(settings: Settings) -> Sequence[ExtensionFactory]:
         CachedValidation,
         lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        QueryBudgetCheck.factory(settings),
     ]
     if not settings.debug:
         extensions.append(
