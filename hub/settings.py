@@ -86,7 +86,7 @@ def _database_url(value: str) -> None:
         raise ValueError("must start with sqlite:// or postgres://")
 
 
-DEFAULT_MAX_QUERY_COST = 25_000
+DEFAULT_MAX_QUERY_COST = 50_000
 DEFAULT_MAX_RESPONSE_BYTES = 16 * 1_048_576
 
 

@@ -79,14 +79,14 @@ async def test_a_query_that_would_answer_hundreds_of_megabytes_is_refused_before
     assert "data" not in body
     [error] = body["errors"]
     assert error["message"] == (
-        f"This operation's cost is {EXHAUSTING_COST}, over the default max-cost of 25000 "
+        f"This operation's cost is {EXHAUSTING_COST}, over the default max-cost of 50000 "
         "(HUB_MAX_QUERY_COST): ask for fewer fields or smaller pages."
     )
     assert error["extensions"] == {
         "code": "QUERY_BUDGET_EXCEEDED",
         "limit": "max-cost",
         "value": EXHAUSTING_COST,
-        "maximum": 25000,
+        "maximum": 50000,
     }
     strict = await client.post(
         "/graphql",
