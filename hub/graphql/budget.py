@@ -1,7 +1,7 @@
 """Every operation is measured against a budget before any resolver runs.
 
 Requests get the hub's default budget (``HUB_MAX_QUERY_COST``); a plugin's middleware may grant
-a request a budget of its own with :func:`grant_query_budget` (partner keys do), which replaces
+a request a budget of its own with :func:`grant_query_budget` (an API key's plan), which replaces
 the default. An operation over its budget gets one error, ``QUERY_BUDGET_EXCEEDED``, naming the
 limit, the operation's value and the maximum. An operation within it runs, and its cost is sent
 in the ``Hub-Query-Cost`` response header.
