@@ -29,8 +29,10 @@ from hub.content.visibility import public_posts_filter, visible_posts
 from hub.database import open_database, vacuum_analyze
 from hub.errors import PluginError, UserError
 from hub.events import ContentEvent, EventKind
+from hub.graphql.budget import QueryBudget, grant_query_budget
 from hub.graphql.connection import Connection, Edge
 from hub.graphql.context import Context, Info, LoaderFactory
+from hub.graphql.cost import CostHint, cost_hint
 from hub.graphql.loaded import loaded_field
 from hub.graphql.nodes import nodes_by_pk
 from hub.graphql.pagination import Ordering, PageArgs, PageInfo, SortColumn, paginate
@@ -43,6 +45,7 @@ __all__ = [
     "Connection",
     "ContentEvent",
     "Context",
+    "CostHint",
     "Edge",
     "ErrorCode",
     "EventKind",
@@ -63,6 +66,7 @@ __all__ = [
     "PostSection",
     "PostStatus",
     "PostTheme",
+    "QueryBudget",
     "RequireScope",
     "Role",
     "Scope",
@@ -78,7 +82,9 @@ __all__ = [
     "check_language_tag",
     "check_slug",
     "check_url",
+    "cost_hint",
     "filter_posts",
+    "grant_query_budget",
     "hookimpl",
     "loaded_field",
     "metrics",

@@ -86,6 +86,10 @@ def _database_url(value: str) -> None:
         raise ValueError("must start with sqlite:// or postgres://")
 
 
+DEFAULT_MAX_QUERY_COST = 50_000
+DEFAULT_MAX_RESPONSE_BYTES = 16 * 1_048_576
+
+
 def default_data_dir() -> Path:
     return Path(os.environ.get("HUB_DATA_DIR", "data"))
 
@@ -115,7 +119,22 @@ CORE_SETTINGS: tuple[Setting[Any], ...] = (
     Setting("HUB_MAX_QUERY_DEPTH", int, 10, "Deepest selection a query may nest.", _positive),
     Setting("HUB_MAX_ALIASES", int, 15, "Most aliases one operation may use.", _positive),
     Setting("HUB_MAX_TOKENS", int, 2000, "Most lexical tokens one document may have.", _positive),
+    Setting(
+        "HUB_MAX_QUERY_COST",
+        int,
+        DEFAULT_MAX_QUERY_COST,
+        "Highest cost of one operation (fields, times the items of the lists above them) for "
+        "requests without a budget of their own: anonymous clients and staff tokens.",
+        _positive,
+    ),
     Setting("HUB_MAX_BODY_BYTES", int, 1_048_576, "Largest request body accepted.", _positive),
+    Setting(
+        "HUB_MAX_RESPONSE_BYTES",
+        int,
+        DEFAULT_MAX_RESPONSE_BYTES,
+        "Largest GraphQL answer sent over HTTP; a larger one is replaced by an error.",
+        _positive,
+    ),
     Setting(
         "HUB_CORS_ORIGINS", tuple, (), "Comma-separated origins allowed by CORS (empty: none)."
     ),
@@ -157,7 +176,9 @@ class Settings:
     max_query_depth: int = 10
     max_aliases: int = 15
     max_tokens: int = 2000
+    max_query_cost: int = DEFAULT_MAX_QUERY_COST
     max_body_bytes: int = 1_048_576
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     cors_origins: tuple[str, ...] = ()
     cors_public_reads: bool = True
     graphiql: bool = True

@@ -18,7 +18,6 @@ import hub_delivery.plugin
 import pytest
 from graphql import parse
 from hub_delivery.commands import MODEL_APPS
-from hub_delivery.cost import DEFAULT_PAGE_SIZE, measure
 from hub_delivery.partner_commands import partners_cli
 from hub_delivery.partner_runtime import PARTNERS_STATE_KEY, Partners
 from hub_delivery.partners import PolicyChange, normalised_origin, save_policy
@@ -30,6 +29,7 @@ from tortoise import Tortoise
 from typer.testing import CliRunner
 
 from hub.access.models import ApiToken, Role
+from hub.graphql.cost import DEFAULT_LIST_SIZE, measure
 from hub.hookimpl import hookimpl
 from hub.settings import Settings
 from tests import factories
@@ -366,7 +366,7 @@ async def test_with_redis_a_hub_counts_another_processs_requests(
 
 
 async def test_the_front_page_costs_2206_and_variables_set_page_sizes(app: Starlette) -> None:
-    schema = app.state.hub.built.schema._schema
+    schema = app.state.hub.built.schema
     front = measure(schema, parse(FRONT_PAGE), FRONT_PAGE, None)
     # posts + totalCount + pageInfo{2} + edges: 20 x (cursor + node: 5 fields, 3 lists x 20).
     assert (front.depth, front.aliases, front.cost(None)) == (4, 0, 2206)
@@ -376,7 +376,7 @@ async def test_the_front_page_costs_2206_and_variables_set_page_sizes(app: Starl
     assert by_variable.cost(None) == 1 + 1 + 5 * 2
     assert by_variable.cost({"n": 50}) == 1 + 1 + 50 * 2
     plain = "{ themes { name } }"
-    assert measure(schema, parse(plain), plain, None).cost({}) == 1 + DEFAULT_PAGE_SIZE
+    assert measure(schema, parse(plain), plain, None).cost({}) == 1 + DEFAULT_LIST_SIZE
 
 
 async def test_partner_operations_over_budget_are_refused_naming_the_limit(
@@ -410,7 +410,7 @@ async def test_partner_operations_over_budget_are_refused_naming_the_limit(
     aliased = "{ a: themes { slug } b: themes { slug } c: themes { slug } }"
     aliases = await client.post("/graphql", json={"query": aliased}, headers=bearer(few_aliases))
     assert "aliases is 3, over this API key's max-aliases of 2" in aliases.text
-    # Anonymous clients and staff keep the core's limits: no cost budget.
+    # Anonymous clients and staff have the default budget (HUB_MAX_QUERY_COST), a larger one.
     assert "errors" not in (await client.post("/graphql", json={"query": EXPENSIVE})).json()
 
 

@@ -21,6 +21,7 @@ from strawberry.extensions.query_depth_limiter import IgnoreContext
 from strawberry.relay.types import GlobalIDValueError
 from strawberry.schema.schema import validate_document
 
+from hub.graphql.budget import QueryBudgetCheck
 from hub.graphql.introspection import validate_without_suggestions
 from hub.settings import Settings
 
@@ -119,6 +120,7 @@ def safety_extensions(settings: Settings) -> Sequence[ExtensionFactory]:
         lambda: CachedValidation(hide_suggestions=not settings.introspection),
         lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        QueryBudgetCheck.factory(settings),
     ]
     if not settings.debug:
         extensions.append(

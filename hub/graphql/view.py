@@ -36,6 +36,7 @@ from strawberry.types.graphql import OperationType
 
 from hub.graphiql import GraphiQLPage
 from hub.graphql.context import Context, LoaderFactory
+from hub.graphql.response_limit import encode_within
 from hub.settings import Settings
 
 APPLICATION_JSON = "application/json"
@@ -232,7 +233,7 @@ class HubGraphQL(GraphQL[Context, None]):
         ):
             status_code = 400
         response = Response(
-            self.encode_json(response_data),
+            encode_within(response_data, self.settings.max_response_bytes),
             status_code=sub_response.status_code or status_code,
             media_type=media_type,
         )

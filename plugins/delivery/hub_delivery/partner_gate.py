@@ -4,8 +4,9 @@ A partner key used from a page whose origin its policy does not list gets 403 na
 Every partner key, and anonymous clients by IP address when ``HUB_DELIVERY_ANONYMOUS_RATE`` is
 set, take a token from their bucket per request (cached answers included: the limit is on
 requests, not on work); an empty bucket gets 429 with ``Retry-After``. The key's query budget
-and its registered-operations-only flag are left in the request's state for the budget check
-(``cost.py``) and the persisted-query middleware.
+is granted to the request (the hub measures every operation against it, instead of its default
+budget), and its registered-operations-only flag is left in the request's state for the
+persisted-query middleware.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hub import Role
-from hub_delivery.cost import BUDGET_STATE_KEY
+from hub import Role, grant_query_budget
 from hub_delivery.partner_runtime import PARTNERS_STATE_KEY, REGISTERED_ONLY_STATE_KEY, Partners
 from hub_delivery.ratelimit import Decision, Rate
 
@@ -53,7 +53,7 @@ class PartnerGate:
                     f"{origin}: its partner policy allows {', '.join(sorted(policy.origins))}.",
                 )  # fmt: skip
                 return
-            state[BUDGET_STATE_KEY] = policy.budget
+            grant_query_budget(scope, policy.budget)
             if policy.registered_only:
                 state[REGISTERED_ONLY_STATE_KEY] = True
             rate, bucket = policy.rate, f"key:{actor.token_id}"

@@ -21,21 +21,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
+from hub import QueryBudget
 from hub_delivery.models import PartnerPolicy
 from hub_delivery.ratelimit import Clock, Rate, parse_rate
 
-
-@dataclass(frozen=True)
-class Budget:
-    """What one operation may ask: GraphQL-Armor-like limits, and a cost (see ``cost.py``)."""
-
-    max_depth: int = 6
-    max_aliases: int = 15
-    max_tokens: int = 1000
-    max_cost: int = 5000
-
-
-PARTNER_BUDGET = Budget()
+#: What one operation of a partner key may ask, unless its policy says otherwise; the hub
+#: measures the cost (``hub.QueryBudget``), the partner gate grants the budget.
+PARTNER_BUDGET = QueryBudget(
+    max_cost=5000, max_depth=6, max_aliases=15, max_tokens=1000, owner="this API key's"
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +38,7 @@ class KeyPolicy:
 
     origins: frozenset[str]
     rate: Rate | None
-    budget: Budget
+    budget: QueryBudget
     registered_only: bool
 
     def allows_origin(self, origin: str) -> bool:

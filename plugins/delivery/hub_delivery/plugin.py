@@ -10,7 +10,6 @@ from starlette.middleware import Middleware
 
 from hub import ModelApp, Setting, Settings, hookimpl
 from hub_delivery import hookspecs, settings
-from hub_delivery.cost import PartnerBudgetCheck
 from hub_delivery.feeds import feed_routes
 from hub_delivery.hookspecs import OEmbedResource
 from hub_delivery.middleware import DeliveryMiddleware
@@ -27,7 +26,6 @@ if TYPE_CHECKING:
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.routing import BaseRoute
-    from strawberry.extensions import SchemaExtension
 
 
 @hookimpl
@@ -58,11 +56,6 @@ def register_models() -> Sequence[ModelApp]:
 def register_middleware() -> Sequence[Middleware]:
     # Partner checks first: a refused or rate-limited request never reaches the cache.
     return [Middleware(PartnerGate), Middleware(DeliveryMiddleware)]
-
-
-@hookimpl
-def register_schema_extensions() -> Sequence[type[SchemaExtension]]:
-    return [PartnerBudgetCheck]
 
 
 @hookimpl
