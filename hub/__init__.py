@@ -26,7 +26,7 @@ from hub.content.validation import (
 )
 from hub.content.visibility import public_posts_filter, visible_posts
 from hub.database import open_database, vacuum_analyze
-from hub.errors import PluginError, UserError
+from hub.errors import CommandError, PluginError, UserError
 from hub.events import ContentEvent, EventKind
 from hub.graphql.connection import Connection, Edge
 from hub.graphql.context import Context, Info, LoaderFactory
@@ -39,6 +39,7 @@ from hub.models import ModelApp
 from hub.settings import Setting, Settings
 
 __all__ = [
+    "CommandError",
     "Connection",
     "ContentEvent",
     "Context",
