@@ -6,6 +6,7 @@ This module is the public API for plugin authors: import from ``hub`` only.
 from hub.access.models import Role
 from hub.access.permissions import RequireScope
 from hub.access.scopes import Scope
+from hub.app import served_schema
 from hub.content.editing import ErrorCode, FieldError
 from hub.content.models import (
     Person,
@@ -86,6 +87,7 @@ __all__ = [
     "paginate",
     "public_posts_filter",
     "ref",
+    "served_schema",
     "vacuum_analyze",
     "visible_posts",
 ]

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import pluggy
+from graphql import GraphQLSchema
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -19,9 +20,10 @@ from hub.collector import tuned_for_serving
 from hub.cors import CrossOriginPolicy
 from hub.db import config_for
 from hub.errors import PluginError
+from hub.graphql.busy import busy_message
 from hub.graphql.schema import BuiltSchema, build_schema
 from hub.graphql.view import HubGraphQL
-from hub.http import BodySizeLimit
+from hub.http import BodySizeLimit, BusyDatabaseAnswer
 from hub.plugins import call_each_async, get_plugin_manager, iter_results
 from hub.settings import Settings
 
@@ -86,7 +88,10 @@ def create_app(
     ]
     routes.extend(plugin_routes(pm, settings, reserved={"/", "/graphql"}))
 
-    middleware = [Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)]
+    middleware = [
+        Middleware(BusyDatabaseAnswer, message=busy_message(settings)),
+        Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+    ]
     if settings.cors_origins or pm.hook.cors_origin_allowed.get_hookimpls():
         # Outside the plugins' middleware, so their refusals (a 401 for a bad token) carry the
         # CORS headers a browser needs to show them to the page.
@@ -118,3 +123,10 @@ def create_app(
     app = Starlette(debug=settings.debug, routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.hub = Hub(settings=settings, plugin_manager=pm, built=built)
     return app
+
+
+def served_schema(settings: Settings | None = None) -> GraphQLSchema:
+    """The schema ``hub serve`` would serve with these settings (default: the environment's),
+    composed by the plugins they load: for commands that check GraphQL documents."""
+    schema: GraphQLSchema = create_app(settings).state.hub.built.schema._schema
+    return schema
