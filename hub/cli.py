@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -105,13 +104,13 @@ def build_cli() -> typer.Typer:
         import uvicorn
 
         from hub.app import create_app
-        from hub.database import open_database
+        from hub.database import check_database
 
         settings, pm = current()
         # Settings, plugins and the database are checked here, where a problem is one line;
         # inside uvicorn it would be a traceback in the server's log.
         app = create_app(settings, pm)
-        asyncio.run(_can_open(open_database(pm, settings)))
+        asyncio.run(check_database(pm, settings))
         uvicorn.run(
             "hub.app:create_app" if reload else app,
             factory=reload,
@@ -212,11 +211,6 @@ def build_cli() -> typer.Typer:
     for _ in iter_results(pm, "register_commands", cli=cli):
         pass
     return cli
-
-
-async def _can_open(database: AbstractAsyncContextManager[None]) -> None:
-    async with database:
-        pass
 
 
 def current() -> tuple[Settings, pluggy.PluginManager]:

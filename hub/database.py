@@ -33,6 +33,12 @@ async def open_database(pm: pluggy.PluginManager, settings: Settings) -> AsyncIt
         await Tortoise.close_connections()
 
 
+async def check_database(pm: pluggy.PluginManager, settings: Settings) -> None:
+    """Open the database and close it again: :class:`DatabaseUnavailable` if it cannot be."""
+    async with open_database(pm, settings):
+        pass
+
+
 async def check_connection(settings: Settings) -> None:
     """Connect now, so a wrong URL, a missing database or an unreachable server is one clear
     error before any work starts (Tortoise connects lazily, at the first statement)."""
@@ -76,8 +82,7 @@ async def apply_migrations(
     progress: Callable[[str, str, str], Any] | None = None,
 ) -> None:
     """Apply every pending migration of the core and of each plugin's model app."""
-    async with open_database(pm, settings):
-        pass  # the migration runner's own connection errors would be tracebacks
+    await check_database(pm, settings)  # the migration runner's own errors are tracebacks
     try:
         await migrate(config=config_for(pm, settings), progress=progress)
     finally:

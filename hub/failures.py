@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 from tortoise.exceptions import OperationalError
 
 from hub.errors import CommandError, PluginError
-from hub.settings import SettingsError
+from hub.settings import Settings, SettingsError
 from hub.sqlite import is_busy
 
 #: Exit codes: a setting or a plugin that cannot be used; anything else the user can fix.
@@ -33,8 +33,6 @@ def reason_for(error: BaseException) -> tuple[str, int] | None:
 
 
 def busy_reason() -> str:
-    from hub.settings import Settings
-
     try:
         waited = f"{Settings.from_env().sqlite_busy_timeout:g} s"
     except SettingsError:

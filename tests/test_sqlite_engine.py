@@ -10,15 +10,22 @@ import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
+from asgi_lifespan import LifespanManager
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
 from tortoise import Tortoise, connections
 from tortoise.exceptions import OperationalError
 from tortoise.transactions import in_transaction
 
+from hub.app import create_app
 from hub.db import config_for
 from hub.plugins import get_plugin_manager
 from hub.settings import Settings
 from hub.sqlite import HubSqliteClient
+from tests.plugin_helpers import make_plugin
 
 
 @pytest.fixture
@@ -86,3 +93,37 @@ async def test_a_transaction_that_cannot_begin_leaves_the_connection_usable(
     assert await connections.get("default").execute_query_dict("SELECT text FROM note") == [
         {"text": "written"}
     ]
+
+
+async def test_a_route_that_cannot_write_in_time_answers_503_asking_to_retry(
+    tmp_path: Path,
+) -> None:
+    async def add_note(request: Request) -> Response:
+        await connections.get("default").execute_query("INSERT INTO note VALUES ('x')")
+        return PlainTextResponse("written")
+
+    def register_routes(settings: Settings) -> list[Route]:
+        return [Route("/notes/add", add_note, methods=["POST"])]
+
+    pm = get_plugin_manager(
+        extra_plugins=[make_plugin("notes", register_routes=register_routes)],
+        load_entry_points=False,
+    )
+    app = create_app(Settings(data_dir=tmp_path, sqlite_busy_timeout=0.2), pm)
+    async with LifespanManager(app):
+        await connections.get("default").execute_script("CREATE TABLE note (text TEXT)")
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as http:
+            holder = sqlite3.connect(tmp_path / "hub.sqlite3", isolation_level=None)
+            holder.execute("BEGIN IMMEDIATE")
+            try:
+                refused = await http.post("/notes/add")
+            finally:
+                holder.execute("ROLLBACK")
+                holder.close()
+            assert refused.status_code == 503
+            assert refused.headers["retry-after"] == "1"
+            [error] = refused.json()["errors"]
+            assert error["extensions"] == {"code": "DATABASE_BUSY"}
+            assert "HUB_SQLITE_BUSY_TIMEOUT" in error["message"]
+            assert (await http.post("/notes/add")).text == "written"
