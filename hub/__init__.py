@@ -7,6 +7,7 @@ from hub import metrics
 from hub.access.models import Role
 from hub.access.permissions import RequireScope
 from hub.access.scopes import Scope
+from hub.app import served_schema
 from hub.content.editing import ErrorCode, FieldError
 from hub.content.models import (
     Person,
@@ -27,7 +28,7 @@ from hub.content.validation import (
 )
 from hub.content.visibility import public_posts_filter, visible_posts
 from hub.database import open_database, vacuum_analyze
-from hub.errors import PluginError, UserError
+from hub.errors import CommandError, PluginError, UserError
 from hub.events import ContentEvent, EventKind
 from hub.graphql.budget import QueryBudget, grant_query_budget
 from hub.graphql.connection import Connection, Edge
@@ -42,6 +43,7 @@ from hub.models import ModelApp
 from hub.settings import Setting, Settings
 
 __all__ = [
+    "CommandError",
     "Connection",
     "ContentEvent",
     "Context",
@@ -93,6 +95,7 @@ __all__ = [
     "paginate",
     "public_posts_filter",
     "ref",
+    "served_schema",
     "vacuum_analyze",
     "visible_posts",
 ]

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 
 import pluggy
+from graphql import GraphQLSchema
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -20,9 +21,10 @@ from hub.cors import CrossOriginPolicy
 from hub.db import config_for
 from hub.errors import PluginError
 from hub.graphiql import ASSETS_PATH, GraphiQLPage
+from hub.graphql.busy import busy_message
 from hub.graphql.schema import BuiltSchema, build_schema
 from hub.graphql.view import HubGraphQL
-from hub.http import BodySizeLimit
+from hub.http import BodySizeLimit, BusyDatabaseAnswer
 from hub.plugins import call_each_async, get_plugin_manager, iter_results
 from hub.settings import Settings
 from hub.sql_statements import SQLStatementsHeader, statements_counted
@@ -91,7 +93,10 @@ def create_app(
         routes.extend(graphiql.routes())
     routes.extend(plugin_routes(pm, settings, reserved={"/", "/graphql", ASSETS_PATH}))
 
-    middleware = [Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)]
+    middleware = [
+        Middleware(BusyDatabaseAnswer, message=busy_message(settings)),
+        Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+    ]
     if (
         settings.cors_public_reads
         or settings.cors_origins
@@ -132,3 +137,10 @@ def create_app(
     app = Starlette(debug=settings.debug, routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.hub = Hub(settings=settings, plugin_manager=pm, built=built)
     return app
+
+
+def served_schema(settings: Settings | None = None) -> GraphQLSchema:
+    """The schema ``hub serve`` would serve with these settings (default: the environment's),
+    composed by the plugins they load: for commands that check GraphQL documents."""
+    schema: GraphQLSchema = create_app(settings).state.hub.built.schema._schema
+    return schema

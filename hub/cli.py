@@ -6,21 +6,45 @@ import asyncio
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 import pluggy
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperGroup
 
 from hub.app import load_settings
-from hub.errors import PluginError
+from hub.errors import CommandError
+from hub.failures import reason_for
 from hub.plugins import get_plugin_manager, iter_results
-from hub.settings import Settings, SettingsError
+from hub.settings import Settings
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def print_error(message: str) -> None:
+    err_console.print(f"[red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
+class HubCommands(TyperGroup):
+    """The ``hub`` group: a failure the user can fix ends any command, the core's or a
+    plugin's, in one line and a non-zero exit code (see :mod:`hub.failures`)."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer.Context; typed loosely across typer versions
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            reason = reason_for(error)
+            if reason is None:
+                raise
+            message, exit_code = reason
+            print_error(message)
+            raise typer.Exit(exit_code) from None
+
 
 schema_cli = typer.Typer(help="The published GraphQL contract.", no_args_is_help=True)
 plugin_cli = typer.Typer(help="Write and document plugins.", no_args_is_help=True)
@@ -34,13 +58,9 @@ def plugin_new(
     ),
 ) -> None:
     """Write an installable plugin package (model, field on Section, route, settings, tests)."""
-    from hub.scaffold import ScaffoldError, write_plugin
+    from hub.scaffold import write_plugin
 
-    try:
-        target = write_plugin(name, directory)
-    except ScaffoldError as error:
-        err_console.print(f"[red]error:[/] {error}")
-        raise typer.Exit(1) from None
+    target = write_plugin(name, directory)
     console.print(f"Wrote {target}. Next: pip install -e {target} && hub plugins")
 
 
@@ -52,6 +72,11 @@ def plugin_docs(
     """Regenerate the hook reference in docs/plugins.md from the hookspec docstrings."""
     from hub.hookdocs import update, with_reference
 
+    if not path.is_file():
+        raise CommandError(
+            f"{path} does not exist: run `hub plugin docs` at the root of the hub's repository "
+            "(it rewrites the hook reference in docs/plugins.md), or give the guide with --path"
+        )
     if check:
         current = path.read_text(encoding="utf-8")
         if with_reference(current) != current:
@@ -65,6 +90,7 @@ def build_cli() -> typer.Typer:
     """The CLI with every loaded plugin's commands; settings errors end in one clear line."""
     cli = typer.Typer(
         help="hub: a GraphQL content hub for advocacy organisations.",
+        cls=HubCommands,
         no_args_is_help=True,
         pretty_exceptions_enable=False,
     )
@@ -78,13 +104,19 @@ def build_cli() -> typer.Typer:
         """Serve the API with uvicorn (GraphiQL at /graphql)."""
         import uvicorn
 
+        from hub.app import create_app
+        from hub.database import check_database
         from hub.ops.logs import logging_config
         from hub.ops.settings import log_format_from
 
-        settings = Settings.from_env()
+        settings, pm = current()
+        # Settings, plugins and the database are checked here, where a problem is one line;
+        # inside uvicorn it would be a traceback in the server's log.
+        app = create_app(settings, pm)
+        asyncio.run(check_database(pm, settings))
         uvicorn.run(
-            "hub.app:create_app",
-            factory=True,
+            "hub.app:create_app" if reload else app,
+            factory=reload,
             host=host or settings.host,
             port=port or settings.port,
             reload=reload,
@@ -196,7 +228,11 @@ def current() -> tuple[Settings, pluggy.PluginManager]:
 def main() -> None:
     try:
         cli = build_cli()
-        cli()
-    except (SettingsError, PluginError) as error:
-        err_console.print(f"[red]error:[/] {error}")
-        raise SystemExit(2) from None
+    except Exception as error:  # the settings and plugins, read before any command runs
+        reason = reason_for(error)
+        if reason is None:
+            raise
+        message, exit_code = reason
+        print_error(message)
+        raise SystemExit(exit_code) from None
+    cli()

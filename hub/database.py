@@ -21,16 +21,34 @@ from tortoise.migrations.recorder import MigrationRecorder
 from tortoise.migrations.writer import MigrationWriter
 
 from hub.db import config_for
+from hub.failures import DatabaseUnavailable
 from hub.settings import Settings
 
 
 @asynccontextmanager
 async def open_database(pm: pluggy.PluginManager, settings: Settings) -> AsyncIterator[None]:
+    """Open the database for a command; one that cannot be opened is a :class:`CommandError`."""
     await Tortoise.init(config=config_for(pm, settings), _enable_global_fallback=True)
     try:
+        await check_connection(settings)
         yield
     finally:
         await Tortoise.close_connections()
+
+
+async def check_database(pm: pluggy.PluginManager, settings: Settings) -> None:
+    """Open the database and close it again: :class:`DatabaseUnavailable` if it cannot be."""
+    async with open_database(pm, settings):
+        pass
+
+
+async def check_connection(settings: Settings) -> None:
+    """Connect now, so a wrong URL, a missing database or an unreachable server is one clear
+    error before any work starts (Tortoise connects lazily, at the first statement)."""
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception as error:  # whatever the driver raises while connecting
+        raise DatabaseUnavailable.from_error(settings.database_url, error) from error
 
 
 async def vacuum_analyze(
@@ -67,6 +85,7 @@ async def apply_migrations(
     progress: Callable[[str, str, str], Any] | None = None,
 ) -> None:
     """Apply every pending migration of the core and of each plugin's model app."""
+    await check_database(pm, settings)  # the migration runner's own errors are tracebacks
     try:
         await migrate(config=config_for(pm, settings), progress=progress)
     finally:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pluggy
+from tortoise.backends.base.config_generator import expand_db_url
 
 from hub.errors import PluginError
 from hub.models import ModelApp
 from hub.plugins import iter_results
-from hub.settings import Settings
+from hub.settings import Settings, SettingsError
+from hub.sqlite import ENGINE as SQLITE_ENGINE
 
 
 def model_apps(pm: pluggy.PluginManager, settings: Settings) -> list[tuple[str, ModelApp]]:
@@ -36,12 +39,42 @@ def database_url(settings: Settings) -> str:
     return url
 
 
-def tortoise_config(settings: Settings, apps: Sequence[ModelApp]) -> dict[str, Any]:
+def connection_config(settings: Settings) -> str | dict[str, Any]:
+    """The ``default`` connection: the URL, or for SQLite the hub's engine and its pragmas."""
     url = database_url(settings)
-    if url.startswith("sqlite://") and ":memory:" not in url:
-        Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+    if not url.startswith("sqlite://"):
+        return url
+    if ":memory:" not in url:
+        ensure_sqlite_folder(settings, Path(url.removeprefix("sqlite://")).parent)
+    credentials = expand_db_url(url)["credentials"]
+    credentials.setdefault("journal_mode", "WAL")
+    credentials.setdefault("foreign_keys", "ON")
+    credentials["busy_timeout"] = round(settings.sqlite_busy_timeout * 1000)
+    return {"engine": SQLITE_ENGINE, "credentials": credentials}
+
+
+def ensure_sqlite_folder(settings: Settings, folder: Path) -> None:
+    """Create the SQLite database's folder, or stop naming the setting to change.
+
+    SQLite writes its -wal and -shm files beside the database, so the folder must be writable,
+    not only the file.
+    """
+    variable = "HUB_DATA_DIR" if folder == settings.data_dir else "HUB_DATABASE_URL"
+    fix = f"point {variable} at a folder this user can write to"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise SettingsError(
+            f"{variable}: cannot use {folder} as a folder ({reason}); {fix}"
+        ) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise SettingsError(f"{variable}: the folder {folder} is not writable; {fix}")
+
+
+def tortoise_config(settings: Settings, apps: Sequence[ModelApp]) -> dict[str, Any]:
     return {
-        "connections": {"default": url},
+        "connections": {"default": connection_config(settings)},
         "apps": {
             app.label: {
                 "models": list(app.modules),

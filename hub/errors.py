@@ -17,3 +17,8 @@ class UserError(GraphQLError):
 
 class PluginError(RuntimeError):
     """A plugin cannot be loaded or composed; the message names the plugin(s) and the cause."""
+
+
+class CommandError(Exception):
+    """A problem the person running a ``hub`` command can fix (a missing file, a database
+    that cannot be opened): ``hub`` prints the message as one line and exits with code 1."""

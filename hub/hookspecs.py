@@ -148,7 +148,10 @@ def register_middleware(settings: Settings) -> Sequence[Middleware]:
 
 @hookspec
 def register_commands(cli: typer.Typer) -> None:
-    """Add sub-commands to ``hub``: decorate functions with ``@cli.command()``, or ``add_typer``."""
+    """Add sub-commands to ``hub``: decorate functions with ``@cli.command()``, or ``add_typer``.
+
+    A problem the user can fix is ``raise hub.CommandError(message)``: one line, exit code 1.
+    """
 
 
 @hookspec

@@ -13,6 +13,7 @@ import pluggy
 
 from hub import hookspecs
 from hub.errors import PluginError
+from hub.settings import SettingsError
 
 PROJECT_NAME = "hub"
 ENTRY_POINT_GROUP = "hub.plugins"
@@ -56,12 +57,26 @@ def get_plugin_manager(
         pm.register(importlib.import_module(module_name), name=module_name)
     if load_entry_points:
         _load_entry_points(pm, disabled)
+    known = {*DEFAULT_PLUGINS, *(ep.name for ep in metadata.entry_points(group=ENTRY_POINT_GROUP))}
     for plugin in extra_plugins:
         name = getattr(plugin, "__name__", None) or type(plugin).__name__
+        known.add(name)
         if name not in disabled:
             _register(pm, plugin, name)
+    _check_disabled_exist(disabled, known)
     _check_implementations(pm)
     return pm
+
+
+def _check_disabled_exist(disabled: set[str], known: set[str]) -> None:
+    """A misspelt name would leave the plugin running while its owner thinks it is off."""
+    unknown = sorted(disabled - known)
+    if unknown:
+        raise SettingsError(
+            f"HUB_PLUGINS_DISABLED names {', '.join(map(repr, unknown))}, which "
+            f"{'is not a plugin' if len(unknown) == 1 else 'are not plugins'}; the plugins are: "
+            f"{', '.join(sorted(known))}"
+        )
 
 
 def _load_entry_points(pm: pluggy.PluginManager, disabled: set[str]) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
 
 T = TypeVar("T")
 
@@ -90,6 +91,37 @@ DEFAULT_MAX_QUERY_COST = 50_000
 DEFAULT_MAX_RESPONSE_BYTES = 16 * 1_048_576
 
 
+def _not_negative(value: float) -> None:
+    if value < 0:
+        raise ValueError("must be 0 or more (seconds)")
+
+
+def _origins(values: tuple[str, ...]) -> None:
+    # The CORS policy compares origins as browsers send them: anything else never matches.
+    for origin in values:
+        parts = urlsplit(origin)
+        shape_ok = (
+            parts.scheme in ("http", "https")
+            and parts.hostname
+            and not (parts.path or parts.query or parts.fragment or parts.username)
+        )
+        try:
+            port = parts.port if shape_ok else None
+        except ValueError:
+            shape_ok = False
+        if not shape_ok:
+            raise ValueError(
+                f"{origin!r} is not an origin: give scheme://host[:port] such as "
+                "https://www.example.org (no path, not even a trailing slash)"
+            )
+        default_port = {"http": 80, "https": 443}[parts.scheme]
+        exact = f"{parts.scheme}://{parts.hostname}" + (
+            f":{port}" if port not in (None, default_port) else ""
+        )
+        if origin != exact:
+            raise ValueError(f"{origin!r} is written differently by browsers: use {exact!r}")
+
+
 def default_data_dir() -> Path:
     return Path(os.environ.get("HUB_DATA_DIR", "data"))
 
@@ -103,6 +135,14 @@ CORE_SETTINGS: tuple[Setting[Any], ...] = (
         "Database URL: sqlite:///path/hub.sqlite3 or postgres://user@host:5432/db "
         "(default: a SQLite file in HUB_DATA_DIR).",
         _database_url,
+    ),
+    Setting(
+        "HUB_SQLITE_BUSY_TIMEOUT",
+        float,
+        5.0,
+        "Seconds a SQLite write waits for another process's write (an import) to finish "
+        "before giving up with a 'database is busy, retry' error.",
+        _not_negative,
     ),
     Setting("HUB_HOST", str, "127.0.0.1", "Address `hub serve` listens on."),
     Setting("HUB_PORT", int, 8000, "Port `hub serve` listens on.", _port),
@@ -136,7 +176,11 @@ CORE_SETTINGS: tuple[Setting[Any], ...] = (
         _positive,
     ),
     Setting(
-        "HUB_CORS_ORIGINS", tuple, (), "Comma-separated origins allowed by CORS (empty: none)."
+        "HUB_CORS_ORIGINS",
+        tuple,
+        (),
+        "Comma-separated origins allowed by CORS (empty: none).",
+        _origins,
     ),
     Setting(
         "HUB_CORS_PUBLIC_READS",
@@ -169,6 +213,7 @@ class Settings:
 
     data_dir: Path = Path("data")
     database_url: str = ""
+    sqlite_busy_timeout: float = 5.0
     host: str = "127.0.0.1"
     port: int = 8000
     debug: bool = False

@@ -15,7 +15,7 @@ import httpx
 import hub_delivery.plugin
 import pytest
 from asgi_lifespan import LifespanManager
-from hub_delivery.commands import MODEL_APPS, queries_cli
+from hub_delivery.commands import MODEL_APPS
 from hub_delivery.registration import register
 from hub_delivery.settings import ALLOWLIST, MAX_AGE, TYPE_MAX_AGE
 from tortoise import Tortoise
@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 
 from hub.access.models import Role
 from hub.app import create_app
+from hub.cli import build_cli
 from hub.content.models import Post, PostStatus, Theme
 from hub.hookimpl import hookimpl
 from hub.plugins import get_plugin_manager
@@ -387,20 +388,21 @@ def test_hub_queries_register_stores_documents_and_prints_their_hash(
     good = tmp_path / "front-page.graphql"
     good.write_text(FRONT_PAGE, encoding="utf-8")
     runner = CliRunner()
-    first = runner.invoke(queries_cli, ["register", str(good)])
+    hub = build_cli()
+    first = runner.invoke(hub, ["queries", "register", str(good)])
     assert first.exit_code == 0, first.output
     assert f"{FRONT_PAGE_HASH}" in first.output
     assert "FrontPage" in first.output
-    assert "already registered" in runner.invoke(queries_cli, ["register", str(good)]).output
-    listed = runner.invoke(queries_cli, ["list"])
+    assert "already registered" in runner.invoke(hub, ["queries", "register", str(good)]).output
+    listed = runner.invoke(hub, ["queries", "list"])
     assert FRONT_PAGE_HASH[:20] in listed.output
 
     broken = tmp_path / "broken.graphql"
     broken.write_text("query { posts(", encoding="utf-8")
-    refused = runner.invoke(queries_cli, ["register", str(broken)])
+    refused = runner.invoke(hub, ["queries", "register", str(broken)])
     assert refused.exit_code == 1
     assert "broken.graphql is not a GraphQL document" in refused.output
     two = tmp_path / "two.graphql"
     two.write_text("{ themes { slug } } { sections { slug } }", encoding="utf-8")
-    refused = runner.invoke(queries_cli, ["register", str(two)])
+    refused = runner.invoke(hub, ["queries", "register", str(two)])
     assert "each must have a name" in refused.output

@@ -12,7 +12,9 @@ import hub_delivery.plugin
 import pytest
 from hub_delivery.settings import FEED_TITLE, MAX_AGE, POST_URL
 
+from hub.app import create_app
 from hub.content.models import PostStatus
+from hub.plugins import get_plugin_manager
 from hub.settings import Settings
 from tests import factories
 from tests.conftest import SQLCounter
@@ -219,3 +221,19 @@ async def test_feed_runs_a_fixed_number_of_statements(
     assert response.status_code == 200
     # the theme's name, the posts, their authors
     assert sql_counter.count == 3, sql_counter.statements
+
+
+@pytest.mark.parametrize("extension", ["rss", "atom", "json"])
+async def test_without_a_post_url_feeds_are_404_naming_the_setting(
+    tmp_path: Path, extension: str
+) -> None:
+    # No database is touched: the route answers before any query.
+    pm = get_plugin_manager(extra_plugins=[hub_delivery.plugin], load_entry_points=False)
+    app = create_app(Settings(data_dir=tmp_path), pm)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as http:
+        response = await http.get(f"/feeds/posts.{extension}")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "text/plain; charset=utf-8"
+    assert "HUB_DELIVERY_POST_URL" in response.text
+    assert response.text.startswith("feeds are off")

@@ -44,7 +44,7 @@ def parse_duration(text: str) -> timedelta:
 
 def run_in_database(work: Callable[[], Awaitable[T]]) -> T:
     from hub.cli import current
-    from hub.content.commands import DatabaseNotMigrated, migrated_database
+    from hub.content.commands import migrated_database
 
     settings, pm = current()
 
@@ -54,7 +54,7 @@ def run_in_database(work: Callable[[], Awaitable[T]]) -> T:
 
     try:
         return asyncio.run(run())
-    except (DatabaseNotMigrated, ValueError) as error:
+    except ValueError as error:
         err_console.print(f"[red]error:[/] {error}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
 

@@ -8,11 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from tortoise.exceptions import OperationalError
 from tortoise.expressions import Q
 
 from hub.access.actor import TokenActor
 from hub.access.models import ApiToken, Role, User
 from hub.access.scopes import ScopeCatalogue
+from hub.sqlite import is_busy
 
 TOKEN_PREFIX = "hub_"
 PREFIX_LENGTH = len(TOKEN_PREFIX) + 8
@@ -98,11 +100,17 @@ async def authenticate(token: str, catalogue: ScopeCatalogue, now: datetime) -> 
         raise InvalidToken(f"The account of the API token {row['prefix']}... is disabled.")
     role = Role(row["user__role"])
     if row["last_used_at"] is None or now - row["last_used_at"] > LAST_USED_PRECISION:
-        await (
-            ApiToken.filter(id=row["id"])
-            .filter(Q(last_used_at=None) | Q(last_used_at__lt=now - LAST_USED_PRECISION))
-            .update(last_used_at=now)
-        )
+        try:
+            await (
+                ApiToken.filter(id=row["id"])
+                .filter(Q(last_used_at=None) | Q(last_used_at__lt=now - LAST_USED_PRECISION))
+                .update(last_used_at=now)
+            )
+        except OperationalError as error:
+            # Another process holds SQLite's write lock: the request need not fail for
+            # bookkeeping that is approximate anyway; the next request records the use.
+            if not is_busy(error):
+                raise
     return TokenActor(
         user_id=row["user_id"],
         email=row["user__email"],

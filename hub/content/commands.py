@@ -34,6 +34,7 @@ from hub.content.transfer import (
 )
 from hub.database import open_database, vacuum_analyze
 from hub.db import config_for
+from hub.errors import CommandError
 from hub.settings import Settings
 
 err_console = Console(stderr=True)
@@ -42,7 +43,7 @@ err_console = Console(stderr=True)
 CONTENT_MODELS = (Section, Person, Theme, Post, PostAuthor, PostTheme, PostSection)
 
 
-class DatabaseNotMigrated(Exception):
+class DatabaseNotMigrated(CommandError):
     """Some migrations have not been applied; the message lists them."""
 
 
@@ -85,11 +86,6 @@ async def migrated_database(pm: pluggy.PluginManager, settings: Settings) -> Asy
                 "run `hub migrate` first"
             )
         yield
-
-
-def _fail(message: str) -> typer.Exit:
-    err_console.print(f"[red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(1)
 
 
 def _summary(report: ImportReport) -> str:
@@ -139,8 +135,6 @@ def import_command(
         for problem in error.problems:
             err_console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
-    except DatabaseNotMigrated as error:
-        raise _fail(str(error)) from None
     err_console.print(f"Imported {file}: {_summary(report)}", highlight=False, soft_wrap=True)
 
 
@@ -158,10 +152,7 @@ def export_command(
         async with migrated_database(pm, settings):
             return dump_json(await export_content())
 
-    try:
-        exported = asyncio.run(run())
-    except DatabaseNotMigrated as error:
-        raise _fail(str(error)) from None
+    exported = asyncio.run(run())
     if output is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(exported)
@@ -196,10 +187,7 @@ def demo_command(
             return report
 
     started = time.perf_counter()
-    try:
-        report = asyncio.run(run())
-    except DatabaseNotMigrated as error:
-        raise _fail(str(error)) from None
+    report = asyncio.run(run())
     if report is None:
         err_console.print("The database already has posts: no demo content loaded.")
         return

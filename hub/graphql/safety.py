@@ -22,6 +22,7 @@ from strawberry.relay.types import GlobalIDValueError
 from strawberry.schema.schema import validate_document
 
 from hub.graphql.budget import QueryBudgetCheck
+from hub.graphql.busy import ReportBusyDatabase, is_busy_error
 from hub.graphql.introspection import validate_without_suggestions
 from hub.settings import Settings
 
@@ -129,13 +130,17 @@ def safety_extensions(settings: Settings) -> Sequence[ExtensionFactory]:
                 error_message=MASKED_MESSAGE,
             )
         )
+    extensions.append(lambda: ReportBusyDatabase(settings))  # after masking: see its docstring
     return extensions
 
 
 def log_errors(errors: Sequence[GraphQLError], execution_context: Any = None) -> None:
     """Log server faults with their traceback; a client's mistakes are not the server's faults."""
     for error in errors:
-        if not is_user_error(error):
+        if is_busy_error(error):
+            # Another process held the write lock too long: worth a line, not a traceback.
+            logger.warning("database busy in %s: %s", ".".join(map(str, error.path or [])), error)
+        elif not is_user_error(error):
             logger.error(
                 "error in %s: %s",
                 ".".join(map(str, error.path or [])) or "request",

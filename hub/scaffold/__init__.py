@@ -7,10 +7,12 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
+from hub.errors import CommandError
+
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
 
-class ScaffoldError(ValueError):
+class ScaffoldError(CommandError):
     pass
 
 

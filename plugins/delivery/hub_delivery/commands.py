@@ -13,9 +13,9 @@ from rich.table import Table
 from tortoise import Tortoise
 from tortoise.exceptions import ConfigurationError, DBConnectionError, OperationalError
 
-from hub import Settings
+from hub import Settings, served_schema
 from hub_delivery.models import RegisteredQuery
-from hub_delivery.registration import InvalidOperation, operation_names, register
+from hub_delivery.registration import check_against_schema, operation_names, register
 
 console = Console()
 err_console = Console(stderr=True)
@@ -77,12 +77,10 @@ def register_command(
         except (OSError, UnicodeDecodeError) as error:
             err_console.print(f"[red]error:[/] cannot read {file}: {error}", highlight=False)
             raise typer.Exit(1) from None
-    try:
-        for document, source in documents:
-            operation_names(document, source)
-    except InvalidOperation as error:
-        err_console.print(f"[red]error:[/] {error}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+    schema = served_schema()
+    for document, source in documents:
+        operation_names(document, source)
+        check_against_schema(schema, document, source)
 
     async def work() -> None:
         for document, source in documents:

@@ -24,13 +24,22 @@ from hub_delivery.feed_query import (
 from hub_delivery.public_urls import PublicUrls
 
 FEED_PATH = "/feeds/posts.{extension}"
+FEEDS_OFF = (
+    f"feeds are off: set {delivery_settings.POST_URL} to the public URL of a post, with "
+    "{slug} (such as https://example.org/news/{slug}), so feed items have a page to link to"
+)
+
+
+async def feeds_off(request: Request) -> Response:
+    return problem(404, FEEDS_OFF)
 
 
 def feed_routes(settings: Settings) -> list[BaseRoute]:
     urls = PublicUrls.from_settings(settings)
     if not urls.has_posts:
-        # Without the public post URL, feed items would have nowhere to link to.
-        return []
+        # Without the public post URL, feed items would have nowhere to link to: say so, rather
+        # than a bare 404 that looks like a wrong address.
+        return [Route(FEED_PATH, feeds_off, methods=["GET"], name="delivery_posts_feed")]
     max_age = delivery_settings.max_age(settings)
     title = delivery_settings.feed_title(settings)
 

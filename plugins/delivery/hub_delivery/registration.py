@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graphql import GraphQLSyntaxError, OperationDefinitionNode, parse
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    GraphQLSyntaxError,
+    OperationDefinitionNode,
+    parse,
+    validate,
+)
 from tortoise.transactions import in_transaction
 
+from hub import CommandError
 from hub_delivery.models import RegisteredQuery
 from hub_delivery.persisted import sha256_of
 
 
-class InvalidOperation(ValueError):
+class InvalidOperation(CommandError, ValueError):
     """A document that cannot be registered; the message says why."""
 
 
@@ -35,6 +44,29 @@ def operation_names(document: str, source: str) -> tuple[str, ...]:
     if unnamed and len(operations) > 1:
         raise InvalidOperation(f"{source} has several operations: each must have a name.")
     return tuple(o.name.value if o.name else "" for o in operations)
+
+
+def check_against_schema(schema: GraphQLSchema, document: str, source: str) -> None:
+    """:class:`InvalidOperation` naming the operation and the error when ``document`` does not
+    validate: a registered operation that cannot run would fail for every client that sends it."""
+    parsed = parse(document)
+    errors = validate(schema, parsed)
+    if errors:
+        problems = "; ".join(f"{_operation_of(error, parsed)}: {error.message}" for error in errors)
+        raise InvalidOperation(f"{source} does not validate against the schema: {problems}")
+
+
+def _operation_of(error: GraphQLError, document: DocumentNode) -> str:
+    start = error.nodes[0].loc.start if error.nodes and error.nodes[0].loc else None
+    for definition in document.definitions:
+        loc = definition.loc
+        if start is not None and loc is not None and loc.start <= start < loc.end:
+            if isinstance(definition, OperationDefinitionNode):
+                name = definition.name.value if definition.name else "(anonymous)"
+                return f"operation {name}"
+            name = getattr(getattr(definition, "name", None), "value", "")
+            return f"fragment {name}"
+    return "the document"
 
 
 async def register(document: str, source: str) -> Registration:
