@@ -21,8 +21,12 @@ from hub.settings import SUPPORTED_TYPES, Setting
 
 
 def owner(plugin: str) -> str:
-    """The plugin a registered name belongs to: ``search.engine`` belongs to ``search``."""
-    return plugin if plugin in DEFAULT_PLUGINS else plugin.partition(".")[0]
+    """The plugin a registered name belongs to: ``search.engine`` belongs to ``search``, and a
+    module registered by its own name (``hub_search.plugin``, as tests do) to ``search``."""
+    if plugin in DEFAULT_PLUGINS:
+        return plugin
+    base = plugin.partition(".")[0]
+    return base.removeprefix("hub_") if "." in plugin else base
 
 
 def _metadata(pm: pluggy.PluginManager) -> dict[str, PluginMetadata]:
