@@ -54,6 +54,8 @@ run: $(STAMP)
 test: $(STAMP) $(if $(shell command -v npm),$(NPM_STAMP))
 	$(BIN)/ruff check hub tests plugins bench
 	$(BIN)/mypy
+	# Every model change has its migration (the tests build their tables by migrating).
+	HUB_DATABASE_URL=sqlite://:memory: $(BIN)/hub makemigrations --check
 	$(BIN)/pytest
 
 lint: $(STAMP)

@@ -40,6 +40,7 @@ from hub.graphql.pagination import Ordering, PageArgs, PageInfo, SortColumn, pag
 from hub.graphql.refs import PersonRef, PostRef, SectionRef, ThemeRef, ref
 from hub.hookimpl import hookimpl
 from hub.models import ModelApp
+from hub.plugin_info import PluginMetadata
 from hub.settings import Setting, Settings
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "Person",
     "PersonRef",
     "PluginError",
+    "PluginMetadata",
     "Post",
     "PostAuthor",
     "PostFilter",

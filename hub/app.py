@@ -25,6 +25,7 @@ from hub.graphql.busy import busy_message
 from hub.graphql.schema import BuiltSchema, build_schema
 from hub.graphql.view import HubGraphQL
 from hub.http import BodySizeLimit, BusyDatabaseAnswer
+from hub.plugin_rules import check_route_prefixes, declared_settings
 from hub.plugins import call_each_async, get_plugin_manager, iter_results
 from hub.settings import Settings
 from hub.sql_statements import SQLStatementsHeader, statements_counted
@@ -42,12 +43,7 @@ class Hub:
 
 
 def load_settings(pm: pluggy.PluginManager, settings: Settings) -> Settings:
-    declared = [
-        setting
-        for _, settings_list in iter_results(pm, "register_settings")
-        for setting in settings_list
-    ]
-    return settings.with_plugin_settings(declared)
+    return settings.with_plugin_settings(declared_settings(pm))
 
 
 def plugin_routes(
@@ -56,16 +52,21 @@ def plugin_routes(
     """Every plugin's routes; a path served twice stops start-up naming both owners."""
     owners = dict.fromkeys(reserved, "hub")
     routes: list[BaseRoute] = []
-    for plugin, registered in iter_results(pm, "register_routes", settings=settings):
-        for route in registered:
-            path = str(getattr(route, "path", ""))
-            if path in owners:
-                raise PluginError(
-                    f"Plugins {owners[path]!r} and {plugin!r} both serve the path {path}: "
-                    "each plugin should keep its routes under a prefix of its own."
-                )
-            owners[path] = plugin
-            routes.append(route)
+    offered = [
+        (plugin, route)
+        for plugin, registered in iter_results(pm, "register_routes", settings=settings)
+        for route in registered
+    ]
+    check_route_prefixes(pm, offered)
+    for plugin, route in offered:
+        path = str(getattr(route, "path", ""))
+        if path in owners:
+            raise PluginError(
+                f"Plugins {owners[path]!r} and {plugin!r} both serve the path {path}: "
+                "each plugin should keep its routes under a prefix of its own."
+            )
+        owners[path] = plugin
+        routes.append(route)
     return routes
 
 

@@ -61,7 +61,7 @@ def plugin_new(
     from hub.scaffold import write_plugin
 
     target = write_plugin(name, directory)
-    console.print(f"Wrote {target}. Next: pip install -e {target} && hub plugins")
+    console.print(f"Wrote {target}. Next: pip install -e {target} && python -m hub plugins")
 
 
 @plugin_cli.command("docs")
@@ -145,6 +145,9 @@ def build_cli() -> typer.Typer:
         app_labels: Annotated[
             list[str] | None, typer.Argument(help="Apps to check (default: all).")
         ] = None,
+        check: Annotated[
+            bool, typer.Option("--check", help="Write nothing; exit 1 if a migration is missing.")
+        ] = False,
     ) -> None:
         """Write migrations for model changes (for plugin authors and core developers)."""
         from hub.database import pending_model_changes
@@ -157,27 +160,56 @@ def build_cli() -> typer.Typer:
             raise typer.Exit(1) from None
         if not writers:
             console.print("No changes: the migrations match the models.")
+        if check and writers:
+            labels = ", ".join(sorted({writer.app_label for writer in writers}))
+            err_console.print(
+                f"[red]error:[/] models changed without a migration in: {labels} "
+                "(run `python -m hub makemigrations` and commit the files)",
+                highlight=False,
+            )
+            raise typer.Exit(1)
         for writer in writers:
             console.print(f"  wrote [cyan]{writer.app_label}.{writer.name}[/] {writer.write()}")
 
     @cli.command()
     def plugins(
+        names: Annotated[
+            list[str] | None, typer.Argument(help="Only these plugins (default: all).")
+        ] = None,
         as_json: Annotated[
             bool, typer.Option("--json", help="Print JSON instead of a table.")
         ] = False,
     ) -> None:
-        """List the loaded plugins and everything each adds."""
+        """List the plugins (disabled ones marked) and everything each adds."""
         from hub.inventory import plugin_inventory
 
         settings, pm = current()
-        inventory = plugin_inventory(pm, settings)
+        inventory = plugin_inventory(pm, settings, disabled=settings.plugins_disabled)
+        if names:
+            unknown = sorted(set(names) - {item.name for item in inventory})
+            if unknown:
+                known = ", ".join(item.name for item in inventory)
+                err_console.print(f"[red]error:[/] no plugin {', '.join(unknown)} (known: {known})")
+                raise typer.Exit(1)
+            inventory = [item for item in inventory if item.name in names]
         if as_json:
             sys.stdout.write(orjson.dumps([item.as_dict() for item in inventory]).decode() + "\n")
             return
         table = Table("plugin", "version", "adds", show_lines=True)
         for item in inventory:
+            about = [
+                line
+                for line in (
+                    item.description,
+                    item.homepage,
+                    f"hub-core {item.hub_versions}" if item.hub_versions else None,
+                    f"requires: {', '.join(item.requires)}" if item.requires else None,
+                )
+                if line
+            ]
             adds = [
-                f"{label}: {', '.join(values)}"
+                f"{label}: {', '.join(values)}" if len(values) < 2 or label != "settings"
+                else f"{label}:\n  " + "\n  ".join(values)
                 for label, values in (
                     ("models", item.models),
                     ("types", item.types),
@@ -186,12 +218,14 @@ def build_cli() -> typer.Typer:
                     ("routes", item.routes),
                     ("middleware", item.middleware),
                     ("commands", item.commands),
-                    ("settings", item.settings),
+                    ("scopes", item.scopes),
+                    ("settings", item.setting_details),
                     ("hooks", item.hooks),
                 )
                 if values
-            ]
-            table.add_row(item.name, item.version or "-", "\n".join(adds))
+            ]  # fmt: skip
+            name = f"{item.name}\n(disabled)" if item.disabled else item.name
+            table.add_row(name, item.version or "-", "\n".join([*about, *adds]))
         console.print(table)
 
     @schema_cli.command("export")

@@ -32,6 +32,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hub.hookcalls import call_plugin, implementations
 from hub.settings import Settings
 
 ALLOWED_METHODS = ("GET", "POST")
@@ -111,10 +112,12 @@ class CrossOriginPolicy:
         if origin in self.origins:
             return True
         request = Request(scope, receive)
-        hook = self.plugin_manager.hook.cors_origin_allowed
-        for impl in hook.get_hookimpls():
-            arguments = {"origin": origin, "request": request, "settings": self.settings}
-            answer = impl.function(*[arguments[name] for name in impl.argnames])
+        pm = self.plugin_manager
+        for impl in implementations(pm, "cors_origin_allowed"):
+            answer = call_plugin(
+                pm, "cors_origin_allowed", impl, origin=origin, request=request,
+                settings=self.settings,
+            )  # fmt: skip
             if inspect.isawaitable(answer):
                 answer = await answer
             if answer:

@@ -20,8 +20,10 @@ from tortoise.migrations.loader import MigrationLoader
 from tortoise.migrations.recorder import MigrationRecorder
 from tortoise.migrations.writer import MigrationWriter
 
-from hub.db import config_for
+from hub.db import config_for, model_apps
+from hub.errors import PluginError
 from hub.failures import DatabaseUnavailable
+from hub.models import ModelApp
 from hub.settings import Settings
 
 
@@ -84,12 +86,64 @@ async def apply_migrations(
     settings: Settings,
     progress: Callable[[str, str, str], Any] | None = None,
 ) -> None:
-    """Apply every pending migration of the core and of each plugin's model app."""
+    """Apply every pending migration of the core and of each plugin's model app.
+
+    A migration that cannot be loaded (broken syntax, a dependency on one that does not exist)
+    or fails to apply is a :class:`PluginError` naming the plugin and the migration.
+    """
+    running: list[tuple[str, str]] = []
+
+    def track(event: str, app_label: str, name: str) -> None:
+        if event.endswith("_start"):
+            running.append((app_label, name))
+        elif event.endswith("_done") and running:
+            running.pop()
+        if progress is not None:
+            progress(event, app_label, name)
+
+    apps = model_apps(pm, settings)
     await check_database(pm, settings)  # the migration runner's own errors are tracebacks
     try:
-        await migrate(config=config_for(pm, settings), progress=progress)
+        await migrate(config=config_for(pm, settings), progress=track)
+    except Exception as error:
+        raise PluginError(_migration_problem(error, apps, running)) from error
     finally:
         await Tortoise.close_connections()
+
+
+def _migration_problem(
+    error: Exception, apps: Sequence[tuple[str, ModelApp]], running: Sequence[tuple[str, str]]
+) -> str:
+    cause = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+    if running:
+        label, name = running[-1]
+        plugin = next((plugin for plugin, app in apps if app.label == label), "?")
+        return f"Plugin {plugin!r}: migration {label}.{name} failed: {cause}"
+    frames = []
+    traceback = error.__traceback__
+    while traceback is not None:
+        frames.append(str(traceback.tb_frame.f_globals.get("__name__", "")))
+        traceback = traceback.tb_next
+    filename = str(getattr(error, "filename", "") or "")
+    for plugin, app in apps:
+        module = app.migrations_module
+        spec = importlib.util.find_spec(module) if _importable_parent(module) else None
+        folders = list(spec.submodule_search_locations or []) if spec else []
+        if (
+            any(frame.startswith(module + ".") for frame in frames)
+            or any(filename.startswith(folder) for folder in folders)
+            or f"{app.label}." in str(error)
+            or f"('{app.label}'" in str(error)
+        ):
+            return f"Plugin {plugin!r}: the migrations in {module} cannot be loaded: {cause}"
+    return f"The migrations cannot be applied: {cause}"
+
+
+def _importable_parent(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module.rpartition(".")[0] or module) is not None
+    except ImportError:
+        return False
 
 
 async def pending_model_changes(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,8 +29,20 @@ def model_apps(pm: pluggy.PluginManager, settings: Settings) -> list[tuple[str, 
                     f"{app.label!r}: each plugin needs its own app label."
                 )
             owners[app.label] = plugin
+            for module in app.modules:
+                _check_importable(plugin, module)
             apps.append((plugin, app))
     return apps
+
+
+def _check_importable(plugin: str, module: str) -> None:
+    try:
+        importlib.import_module(module)
+    except Exception as error:
+        raise PluginError(
+            f"Plugin {plugin!r} declares the models module {module!r}, which cannot be "
+            f"imported: {type(error).__name__}: {error}"
+        ) from None
 
 
 def database_url(settings: Settings) -> str:

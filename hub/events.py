@@ -12,6 +12,8 @@ from typing import Any
 import pluggy
 from pluggy import HookImpl
 
+from hub.hookcalls import call_plugin, implementations
+
 logger = logging.getLogger("hub.events")
 
 
@@ -52,18 +54,22 @@ async def dispatch_content_events(pm: pluggy.PluginManager, events: Iterable[Con
     work or stops the other handlers.
     """
     pending = list(events)
-    for impl in pm.hook.content_event.get_hookimpls():
+    for impl in implementations(pm, "content_event"):
         for event in pending:
-            await _call(impl, event, f"{event.kind.value} for {event.type_name} {event.slug!r}")
-    for impl in pm.hook.content_events.get_hookimpls():
+            what = f"{event.kind.value} for {event.type_name} {event.slug!r}"
+            await _call(pm, impl, "content_event", {"event": event}, what)
+    for impl in implementations(pm, "content_events"):
         for start in range(0, len(pending), BATCH_SIZE):
             batch = pending[start : start + BATCH_SIZE]
-            await _call(impl, batch, f"a batch of {len(batch)} content events")
+            what = f"a batch of {len(batch)} content events"
+            await _call(pm, impl, "content_events", {"events": batch}, what)
 
 
-async def _call(impl: HookImpl, argument: object, what: str) -> None:
+async def _call(
+    pm: pluggy.PluginManager, impl: HookImpl, hook_name: str, kwargs: dict[str, Any], what: str
+) -> None:
     try:
-        result = impl.function(*[argument for _ in impl.argnames])
+        result = call_plugin(pm, hook_name, impl, **kwargs)
         if inspect.isawaitable(result):
             await result
     except Exception:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from hub.events import ContentEvent
     from hub.graphql.context import LoaderFactory
     from hub.models import ModelApp
+    from hub.plugin_info import PluginMetadata
     from hub.settings import Setting, Settings
 
 hookspec = pluggy.HookspecMarker("hub")
@@ -40,6 +41,17 @@ def add_hookspecs(plugin_manager: pluggy.PluginManager) -> None:
     Call ``plugin_manager.add_hookspecs(my_hookspecs_module)``. It is called for every plugin
     whenever it registers, so implementations registered earlier are matched too. The donations
     plugin uses this to let payment providers be plugins of their own.
+    """
+
+
+@hookspec
+def plugin_metadata() -> PluginMetadata:
+    """Say which hub versions your plugin supports and which plugins it needs.
+
+    Return ``PluginMetadata(hub=">=0.1,<0.2", requires=("events",))``. A hub outside the range,
+    or a required plugin that is missing or disabled, stops start-up with one line naming your
+    plugin. Without this hook, the ``hub-core`` range your distribution requires is checked.
+    ``description`` and ``homepage`` default to your distribution's metadata.
     """
 
 

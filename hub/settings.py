@@ -41,6 +41,9 @@ _PARSERS: dict[Any, Callable[[str], Any]] = {
     tuple: parse_list,
 }
 
+#: The types a :class:`Setting` may have.
+SUPPORTED_TYPES: tuple[type, ...] = tuple(_PARSERS)
+
 
 @dataclass(frozen=True)
 class Setting(Generic[T]):

@@ -10,9 +10,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tortoise import Tortoise
-
 from hub.app import create_app
+from hub.database import apply_migrations
 from hub.graphql.schema import build_schema, exported_sdl
 from hub.plugins import get_plugin_manager
 from hub.settings import Settings
@@ -31,7 +30,11 @@ def schema_sdl(plugins: Sequence[object]) -> str:
 async def hub_client(
     plugins: Sequence[object], folder: Path, **settings: Any
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """A started hub with ``plugins`` on a fresh SQLite database in ``folder``, and a client."""
+    """A started hub with ``plugins`` on a fresh SQLite database in ``folder``, and a client.
+
+    The tables are made by the migrations, as ``hub migrate`` makes them in production: a
+    model field added without a migration fails here, not after deployment.
+    """
     import httpx
     from asgi_lifespan import LifespanManager
 
@@ -40,8 +43,8 @@ async def hub_client(
     )
     pm = get_plugin_manager(extra_plugins=plugins, load_entry_points=False)
     app = create_app(hub_settings, pm)
+    await apply_migrations(pm, app.state.hub.settings)
     async with LifespanManager(app):
-        await Tortoise.generate_schemas()
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
             yield client

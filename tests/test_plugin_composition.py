@@ -14,7 +14,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from strawberry.dataloader import DataLoader
 
-from hub import ContentEvent, Context, EventKind, Info, PluginError, Setting
+from hub import ContentEvent, Context, EventKind, Info, PluginError, PluginMetadata, Setting
 from hub.app import create_app
 from hub.events import dispatch_content_events
 from hub.graphql.schema import build_schema
@@ -352,11 +352,25 @@ def test_two_plugins_serving_the_same_path_fail_naming_both() -> None:
     async def page(request: Request) -> PlainTextResponse:
         return PlainTextResponse("")
 
-    first = make_plugin("first", register_routes=lambda: [Route("/shared/feed", page)])
-    second = make_plugin("second", register_routes=lambda: [Route("/shared/feed", page)])
+    # Both declare the prefix (a plugin's own is /<name>), so only the collision is left.
+    shared = PluginMetadata(route_prefixes=("/shared",))
+    first = make_plugin(
+        "first",
+        register_routes=lambda: [Route("/shared/feed", page)],
+        plugin_metadata=lambda: shared,
+    )
+    second = make_plugin(
+        "second",
+        register_routes=lambda: [Route("/shared/feed", page)],
+        plugin_metadata=lambda: shared,
+    )
     with pytest.raises(PluginError, match=r"'first' and 'second' both serve the path /shared/feed"):
         create_app(Settings(), pm_with(first, second))
-    hijack = make_plugin("hijack", register_routes=lambda: [Route("/graphql", page)])
+    hijack = make_plugin(
+        "hijack",
+        register_routes=lambda: [Route("/graphql", page)],
+        plugin_metadata=lambda: PluginMetadata(route_prefixes=("/graphql",)),
+    )
     with pytest.raises(PluginError, match=r"'hub' and 'hijack' both serve the path /graphql"):
         create_app(Settings(), pm_with(hijack))
 

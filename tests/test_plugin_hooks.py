@@ -182,7 +182,7 @@ def test_plugin_settings_reach_the_app_from_the_environment(
     assert app.state.hub.settings.get("HUB_GREETER_WORD") == "bonjour"
 
     strict = [Setting("HUB_GREETER_TIMES", int, 1, "How often.")]
-    counting = make_plugin("counter", register_settings=lambda: strict)
+    counting = make_plugin("greeter", register_settings=lambda: strict)
     monkeypatch.setenv("HUB_GREETER_TIMES", "often")
     with pytest.raises(SettingsError, match="HUB_GREETER_TIMES='often' is not valid"):
         create_app(

@@ -15,16 +15,18 @@ from dataclasses import dataclass, field
 import pluggy
 import strawberry
 from graphql import GraphQLError
+from strawberry.exceptions import DuplicatedTypeName
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.types.scalar import DEFAULT_SCALAR_REGISTRY
 from strawberry.types import ExecutionContext
-from strawberry.types.base import get_object_definition
+from strawberry.types.base import StrawberryObjectDefinition, get_object_definition
 from strawberry.types.scalar import ScalarDefinition
 
 from hub.errors import PluginError
 from hub.graphql import composed
+from hub.graphql.attribution import clashing_type, fields_naming, plugins_reaching, reachable
 from hub.graphql.compiled import compiled_executor_class
 from hub.graphql.context import LoaderFactory
 from hub.graphql.introspection import without_suggestions
@@ -56,15 +58,23 @@ class HubSchema(strawberry.Schema):
         log_errors(errors)
 
 
-def _graphql_name(cls: type) -> str:
+def _definition(cls: type, plugin: str, hook: str) -> StrawberryObjectDefinition:
     definition = get_object_definition(cls)
     if definition is None:
-        raise TypeError(f"{cls.__qualname__} is not a @strawberry.type")
-    return definition.name
+        what = getattr(cls, "__qualname__", repr(cls))
+        raise PluginError(
+            f"Plugin {plugin!r} returns {what} from {hook}, which is not a Strawberry type: "
+            "decorate it with @strawberry.type."
+        )
+    return definition
 
 
-def _field_names(cls: type) -> list[str]:
-    definition = get_object_definition(cls, strict=True)
+def _graphql_name(cls: type, plugin: str, hook: str) -> str:
+    return _definition(cls, plugin, hook).name
+
+
+def _field_names(cls: type, plugin: str, hook: str) -> list[str]:
+    definition = _definition(cls, plugin, hook)
     return [f.graphql_name or strawberry_name(f.python_name) for f in definition.fields]
 
 
@@ -79,8 +89,9 @@ def _claim_fields(
     plugin: str,
     cls: type,
     contributions: Mapping[str, Contribution],
+    hook: str,
 ) -> None:
-    for name in _field_names(cls):
+    for name in _field_names(cls, plugin, hook):
         key = f"{type_name}.{name}"
         if key in owners and owners[key] != plugin:
             raise PluginError(
@@ -111,11 +122,12 @@ def _merge_roots(
     parts: Sequence[tuple[str, type]],
     owners: dict[str, str],
     contributions: Mapping[str, Contribution],
+    hook: str,
 ) -> type | None:
     if not parts:
         return None
     for plugin, part in parts:
-        _claim_fields(owners, name, plugin, part, contributions)
+        _claim_fields(owners, name, plugin, part, contributions, hook)
     return _fresh_type(name, [part for _, part in parts])
 
 
@@ -126,9 +138,11 @@ def build_schema(pm: pluggy.PluginManager, settings: Settings) -> BuiltSchema:
     }
     bodies: dict[str, tuple[str, type]] = {}
     owners: dict[str, str] = {}
+    handed_over: dict[str, list[type]] = {}  # every class each plugin registered
     for plugin, registered in iter_results(pm, "register_types", settings=settings):
         for body in registered:
-            name = _graphql_name(body)
+            name = _graphql_name(body, plugin, "register_types")
+            handed_over.setdefault(plugin, []).append(body)
             if name in bodies:
                 raise PluginError(
                     f"Plugins {bodies[name][0]!r} and {plugin!r} both add the type {name}: "
@@ -136,7 +150,7 @@ def build_schema(pm: pluggy.PluginManager, settings: Settings) -> BuiltSchema:
                 )
             bodies[name] = (plugin, body)
             contributions[plugin].types.append(name)
-            for field_name in _field_names(body):
+            for field_name in _field_names(body, plugin, "register_types"):
                 owners[f"{name}.{field_name}"] = plugin
 
     extensions: dict[str, list[tuple[str, type]]] = {}
@@ -149,7 +163,10 @@ def build_schema(pm: pluggy.PluginManager, settings: Settings) -> BuiltSchema:
                     f"registers (known: {known})."
                 )
             for mixin in mixins:
-                _claim_fields(owners, type_name, plugin, mixin, contributions)
+                _claim_fields(
+                    owners, type_name, plugin, mixin, contributions, "register_type_extensions"
+                )
+                handed_over.setdefault(plugin, []).append(mixin)
                 extensions.setdefault(type_name, []).append((plugin, mixin))
 
     final_types: list[type] = []
@@ -172,7 +189,9 @@ def build_schema(pm: pluggy.PluginManager, settings: Settings) -> BuiltSchema:
             for plugin, registered in iter_results(pm, hook, settings=settings)
             for part in registered
         ]
-        roots[root] = _merge_roots(root, parts, owners, contributions)
+        for plugin, part in parts:
+            handed_over.setdefault(plugin, []).append(part)
+        roots[root] = _merge_roots(root, parts, owners, contributions, hook)
     if roots["Query"] is None:
         raise PluginError("No plugin adds a Query field: the schema would be empty.")
 
@@ -196,6 +215,13 @@ def build_schema(pm: pluggy.PluginManager, settings: Settings) -> BuiltSchema:
         for _, registered in iter_results(pm, "register_schema_extensions", settings=settings)
         for extension in registered
     ]
+    clash = clashing_type(handed_over, exempt=bodies)
+    if clash is not None:
+        name, plugin, other = clash
+        raise PluginError(
+            f"Plugins {plugin!r} and {other!r} both define the GraphQL type {name}: each type "
+            "name may be defined once; rename one (prefix it with the plugin's name)."
+        )
     executor_class: type[StrawberryGraphQLCoreExecutionContext] | None = (
         compiled_executor_class() if settings.compiled_execution else None
     )
@@ -213,8 +239,10 @@ def build_schema(pm: pluggy.PluginManager, settings: Settings) -> BuiltSchema:
             config=StrawberryConfig(scalar_map=scalar_map),
             execution_context_class=executor_class,
         )
+    except DuplicatedTypeName as error:
+        raise PluginError(_duplicated(error, handed_over)) from error
     except Exception as error:
-        raise PluginError(f"The GraphQL schema cannot be built: {error}") from error
+        raise PluginError(_unbuildable(error, handed_over)) from error
     return BuiltSchema(schema, loader_factories, contributions)
 
 
@@ -255,6 +283,41 @@ def _scalar_map(
             scalars[python_type] = definition
             contributions[plugin].types.append(name)
     return scalars
+
+
+def _duplicated(error: DuplicatedTypeName, registered: Mapping[str, list[type]]) -> str:
+    name = str(error).removeprefix("Type ").partition(" ")[0]
+    plugins: list[str] = []
+    for cls in (error.first_cls, error.second_cls):
+        for plugin in plugins_reaching(cls, registered) if cls is not None else ():
+            if plugin not in plugins:
+                plugins.append(plugin)
+    if len(plugins) >= 2:
+        who = f"Plugins {plugins[0]!r} and {plugins[1]!r} both define"
+    elif plugins:
+        who = f"Plugin {plugins[0]!r} defines two different types named"
+    else:
+        who = "Two different classes define"
+    return (
+        f"{who} the GraphQL type {name}: each type name may be defined once; rename one "
+        "(prefix it with the plugin's name)."
+    )
+
+
+def _unbuildable(error: Exception, registered: Mapping[str, list[type]]) -> str:
+    """Name the plugin and field whose annotation is not a GraphQL type, when that is the cause."""
+    message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    for plugin, classes in registered.items():
+        for item in reachable(classes):
+            if not isinstance(item, type) or repr(item) not in message:
+                continue
+            fields = ", ".join(fields_naming(item, classes))
+            return (
+                f"Plugin {plugin!r} annotates {fields or 'a field'} with {item.__module__}."
+                f"{item.__qualname__}, which is not a GraphQL type (a model imported under the "
+                "name of its GraphQL type?): annotate it with the @strawberry.type class."
+            )
+    return f"The GraphQL schema cannot be built: {message}"
 
 
 def exported_sdl(schema: strawberry.Schema) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 from starlette.middleware import Middleware
 
-from hub import ModelApp, Setting, Settings, hookimpl
+from hub import ModelApp, PluginMetadata, Setting, Settings, hookimpl
 from hub_delivery import hookspecs, settings
 from hub_delivery.feeds import feed_routes
 from hub_delivery.hookspecs import OEmbedResource
@@ -26,6 +26,12 @@ if TYPE_CHECKING:
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.routing import BaseRoute
+
+
+@hookimpl
+def plugin_metadata() -> PluginMetadata:
+    # oEmbed has its well-known paths, and the widget's script is embedded by partner pages.
+    return PluginMetadata(route_prefixes=("/oembed", "/embed"), shared_settings=("HUB_REDIS_URL",))
 
 
 @hookimpl

@@ -9,7 +9,7 @@ import pluggy
 from starlette.routing import BaseRoute
 from strawberry.types.scalar import ScalarDefinition
 
-from hub import LoaderFactory, ModelApp, Scope, Setting, Settings, hookimpl
+from hub import LoaderFactory, ModelApp, PluginMetadata, Scope, Setting, Settings, hookimpl
 from hub_donations import (
     demo,
     embed,
@@ -31,6 +31,11 @@ from hub_donations.providers import PaymentProvider
 from hub_donations.readiness import redis_check
 from hub_donations.runtime import RUNTIME_NAME, DonationsRuntime
 from hub_donations.stripe import StripeProvider
+
+
+@hookimpl
+def plugin_metadata() -> PluginMetadata:
+    return PluginMetadata(shared_settings=("HUB_REDIS_URL",))
 
 
 @hookimpl

@@ -7,8 +7,23 @@ from typing import Any
 
 from starlette.routing import BaseRoute
 
-from hub import ContentEvent, EventKind, LoaderFactory, ModelApp, Setting, Settings, hookimpl
+from hub import (
+    ContentEvent,
+    EventKind,
+    LoaderFactory,
+    ModelApp,
+    PluginMetadata,
+    Setting,
+    Settings,
+    hookimpl,
+)
 from hub_sections_map import loaders, placement, queries, routes, settings, types
+
+
+@hookimpl
+def plugin_metadata() -> PluginMetadata:
+    # The map is embedded by URL on partner sites: /map is shorter than /sections_map.
+    return PluginMetadata(route_prefixes=("/map",))
 
 
 @hookimpl
