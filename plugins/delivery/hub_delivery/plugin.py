@@ -30,8 +30,10 @@ if TYPE_CHECKING:
 
 @hookimpl
 def plugin_metadata() -> PluginMetadata:
-    # oEmbed has its well-known paths, and the widget's script is embedded by partner pages.
-    return PluginMetadata(route_prefixes=("/oembed", "/embed"), shared_settings=("HUB_REDIS_URL",))
+    # oEmbed has its well-known paths, feeds theirs, and partner pages embed the widget.
+    return PluginMetadata(
+        route_prefixes=("/oembed", "/embed", "/feeds"), shared_settings=("HUB_REDIS_URL",)
+    )
 
 
 @hookimpl
