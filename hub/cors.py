@@ -39,9 +39,13 @@ ALLOWED_METHODS = ("GET", "POST")
 ALLOWED_HEADERS = frozenset(
     {"accept", "accept-language", "content-language", "content-type", "authorization"}
 )
-#: Response headers a page may read besides the CORS-safelisted ones: validators and the rate
-#: limit's, so a partner's script can back off when told to.
-EXPOSED_HEADERS = "ETag, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset"
+#: Response headers a page may read besides the CORS-safelisted ones: validators, the rate
+#: limit's (so a partner's script can back off when told to), the query's cost against its
+#: budget, and the SQL statement count of debug mode.
+EXPOSED_HEADERS = (
+    "ETag, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, "
+    "Hub-Query-Cost, X-Hub-SQL-Statements"
+)
 PREFLIGHT_MAX_AGE = "600"
 #: Methods whose anonymous requests only read: public whatever their path.
 READING_METHODS = frozenset({"GET", "HEAD"})

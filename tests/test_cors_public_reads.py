@@ -64,7 +64,12 @@ async def test_anonymous_get_is_readable_from_any_origin(client: httpx.AsyncClie
     assert response.json() == {"data": {"__typename": "Query"}}
     assert response.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-credentials" not in response.headers
-    assert "ETag" in response.headers["access-control-expose-headers"]
+    exposed = {
+        name.strip() for name in response.headers["access-control-expose-headers"].split(",")
+    }
+    # A page reads the validator, and what its query cost against the budget.
+    assert {"ETag", "Hub-Query-Cost"} <= exposed
+    assert response.headers["hub-query-cost"].isdigit()
 
 
 async def test_anonymous_get_is_the_same_with_or_without_an_origin(
