@@ -28,6 +28,12 @@ from hub.content.visibility import public_posts_filter, visible_posts
 from hub.database import open_database, vacuum_analyze
 from hub.errors import PluginError, UserError
 from hub.events import ContentEvent, EventKind
+from hub.graphql.arguments import (
+    checked_argument,
+    country_argument,
+    language_argument,
+    slug_argument,
+)
 from hub.graphql.connection import Connection, Edge
 from hub.graphql.context import Context, Info, LoaderFactory
 from hub.graphql.loaded import loaded_field
@@ -77,14 +83,18 @@ __all__ = [
     "check_language_tag",
     "check_slug",
     "check_url",
+    "checked_argument",
+    "country_argument",
     "filter_posts",
     "hookimpl",
+    "language_argument",
     "loaded_field",
     "nodes_by_pk",
     "open_database",
     "paginate",
     "public_posts_filter",
     "ref",
+    "slug_argument",
     "vacuum_analyze",
     "visible_posts",
 ]
