@@ -5,7 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from tortoise import fields
+
+from hub.errors import UserError
 from hub.graphql.context import Info
+
+#: Primary keys are ``IntField``s: the range both backends store (PostgreSQL's ``integer``).
+_PK_RANGE = fields.IntField(primary_key=True).constraints
+MIN_PK, MAX_PK = int(_PK_RANGE["ge"]), int(_PK_RANGE["le"])
+
+
+def primary_key(node_id: str) -> int | None:
+    """The row id a global ID's ``node_id`` names, or None when it cannot name a row.
+
+    Only decimal digits in the range of an ``IntField`` are ids: anything else would fail in the
+    database ("integer out of range") rather than match nothing.
+    """
+    if not (node_id.isascii() and node_id.isdigit()):
+        return None
+    key = int(node_id)
+    return key if MIN_PK <= key <= MAX_PK else None
 
 
 async def nodes_by_pk(
@@ -14,9 +33,17 @@ async def nodes_by_pk(
     """The objects for ``node_ids`` (primary keys as text), in order, None where none is visible.
 
     Use it as the body of a Node type's ``resolve_nodes``: the loader named ``loader`` gets every
-    id in one batch, and ids that are not integers resolve to None rather than to an error.
+    id in one batch. An id that cannot be a primary key is the client's mistake, a
+    ``BAD_USER_INPUT`` error.
     """
-    keys = [int(node_id) if node_id.isdigit() else None for node_id in node_ids]
+    node_ids = list(node_ids)
+    keys = [primary_key(node_id) for node_id in node_ids]
+    for node_id, key in zip(node_ids, keys, strict=True):
+        if key is None:
+            raise UserError(
+                f"An ID names the key {node_id[:40]!r}, which no object can have: "
+                f"keys are whole numbers from 0 to {MAX_PK}."
+            )
     wanted = [key for key in keys if key is not None]
     found = await info.context.loaders[loader].load_many(wanted)
     by_key = dict(zip(wanted, found, strict=True))

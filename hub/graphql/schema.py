@@ -26,7 +26,7 @@ from hub.errors import PluginError
 from hub.graphql import composed
 from hub.graphql.compiled import compiled_executor_class
 from hub.graphql.context import LoaderFactory
-from hub.graphql.safety import log_errors
+from hub.graphql.safety import code_bad_input, log_errors
 from hub.plugins import iter_results
 from hub.settings import Settings
 
@@ -52,6 +52,7 @@ class HubSchema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         log_errors(errors)
+        code_bad_input(errors)
 
 
 def _graphql_name(cls: type) -> str:
