@@ -148,6 +148,28 @@ async def test_routes_answer_a_malformed_slug_with_a_client_error(
     no_server_errors(caplog)
 
 
+NUL_CASES = [
+    ("query($v: String!) { people(filter: {role: $v}) { totalCount } }", {"v": "a\x00b"}),
+    ("query($v: String!) { search(query: $v) { totalCount } }", {"v": "peace\x00"}),
+    ('{ people(filter: {role: "a\\u0000b"}) { totalCount } }', {}),
+    (
+        "mutation($input: CreateThemeInput!) { createTheme(input: $input) { errors { field } } }",
+        {"input": {"slug": "nul-theme", "name": "Nul\x00"}},
+    ),
+]
+
+
+@pytest.mark.parametrize(("query", "variables"), NUL_CASES)
+async def test_text_holding_the_nul_character_is_refused_before_it_runs(
+    gql: GraphQLClient, caplog: pytest.LogCaptureFixture, query: str, variables: dict[str, Any]
+) -> None:
+    gql.headers.update(bearer(await sign_in(Role.ADMIN)))
+    body = await gql.query(query, variables)
+    assert "data" not in body
+    assert "NUL character" in bad_input(body)
+    no_server_errors(caplog)
+
+
 # --- Relay IDs ---------------------------------------------------------------------------------
 
 TOO_BIG = node_id("Post", "99999999999999999999999")

@@ -22,7 +22,7 @@ from strawberry.extensions.query_depth_limiter import IgnoreContext
 from strawberry.relay.types import GlobalIDValueError
 from strawberry.schema.schema import validate_document
 
-from hub.graphql.operations import OneOperationOrAName
+from hub.graphql.request_checks import NoNulInText, OneOperationOrAName
 from hub.settings import Settings
 
 logger = logging.getLogger("hub.graphql")
@@ -122,6 +122,7 @@ def safety_extensions(settings: Settings) -> Sequence[ExtensionFactory]:
         lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
         CachedValidation,
         OneOperationOrAName,
+        NoNulInText,
         lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
     ]
