@@ -45,7 +45,7 @@ from hub.content.validation import (
 from hub.errors import UserError
 from hub.events import ContentEvent, EventKind, dispatch_content_events
 from hub.graphql.context import Context
-from hub.graphql.nodes import primary_key
+from hub.keys import primary_key
 
 
 @strawberry.enum(description="Why an input field was refused.")

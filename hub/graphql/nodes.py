@@ -5,26 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from tortoise import fields
-
 from hub.errors import UserError
 from hub.graphql.context import Info
-
-#: Primary keys are ``IntField``s: the range both backends store (PostgreSQL's ``integer``).
-_PK_RANGE = fields.IntField(primary_key=True).constraints
-MIN_PK, MAX_PK = int(_PK_RANGE["ge"]), int(_PK_RANGE["le"])
-
-
-def primary_key(node_id: str) -> int | None:
-    """The row id a global ID's ``node_id`` names, or None when it cannot name a row.
-
-    Only decimal digits in the range of an ``IntField`` are ids: anything else would fail in the
-    database ("integer out of range") rather than match nothing.
-    """
-    if not (node_id.isascii() and node_id.isdigit()):
-        return None
-    key = int(node_id)
-    return key if MIN_PK <= key <= MAX_PK else None
+from hub.keys import MAX_KEY, primary_key
 
 
 async def nodes_by_pk(
@@ -42,7 +25,7 @@ async def nodes_by_pk(
         if key is None:
             raise UserError(
                 f"An ID names the key {node_id[:40]!r}, which no object can have: "
-                f"keys are whole numbers from 0 to {MAX_PK}."
+                f"keys are whole numbers from 0 to {MAX_KEY}."
             )
     wanted = [key for key in keys if key is not None]
     found = await info.context.loaders[loader].load_many(wanted)
