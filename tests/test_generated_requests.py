@@ -40,7 +40,7 @@ from hub.plugins import get_plugin_manager
 from hub.settings import Settings
 from tests.first_party import first_party_plugins
 
-#: Examples per backend: about 30 s of requests on SQLite, 20 s on PostgreSQL.
+#: Examples per backend: about 20 s of requests on each (SQLite and PostgreSQL).
 EXAMPLES = 800
 
 CUSTOM_SCALARS: dict[str, st.SearchStrategy[graphql.ValueNode]] = {
