@@ -30,6 +30,12 @@ from hub.content.visibility import public_posts_filter, visible_posts
 from hub.database import open_database, vacuum_analyze
 from hub.errors import CommandError, PluginError, UserError
 from hub.events import ContentEvent, EventKind
+from hub.graphql.arguments import (
+    checked_argument,
+    country_argument,
+    language_argument,
+    slug_argument,
+)
 from hub.graphql.budget import QueryBudget, grant_query_budget
 from hub.graphql.connection import Connection, Edge
 from hub.graphql.context import Context, Info, LoaderFactory
@@ -86,10 +92,13 @@ __all__ = [
     "check_language_tag",
     "check_slug",
     "check_url",
+    "checked_argument",
     "cost_hint",
+    "country_argument",
     "filter_posts",
     "grant_query_budget",
     "hookimpl",
+    "language_argument",
     "loaded_field",
     "metrics",
     "nodes_by_pk",
@@ -98,6 +107,7 @@ __all__ = [
     "public_posts_filter",
     "ref",
     "served_schema",
+    "slug_argument",
     "vacuum_analyze",
     "visible_posts",
 ]

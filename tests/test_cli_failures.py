@@ -6,6 +6,7 @@ Each case runs the real ``hub`` command in a subprocess, with an environment of 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -89,16 +90,37 @@ def test_a_data_dir_that_is_a_file_is_named(tmp_path: Path, command: list[str]) 
     assert "point HUB_DATA_DIR at a folder this user can write to" in line
 
 
-@pytest.mark.skipif(
-    os.geteuid() == 0, reason="root may write to any folder, so no folder is read-only to it"
-)
+def on_a_read_only_mount(folder: Path, command: list[str]) -> list[str]:
+    """``command``, run where ``folder`` cannot be written to, even by root.
+
+    Root may write to any folder whatever its mode, so as root the folder is bind-mounted
+    read-only in a mount namespace of the command's own (util-linux's unshare): a read-only
+    file system stops root too, and nothing outside the command sees the mount.
+    """
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        return command
+    if shutil.which("unshare") is None:
+        pytest.fail("the tests run as root and unshare (util-linux) is missing")
+    mount = f"mount --bind {folder} {folder} && mount -o remount,ro,bind {folder} {folder}"
+    return ["unshare", "--mount", "sh", "-c", f'{mount} && exec "$@"', "sh", *command]
+
+
 def test_a_data_dir_that_is_not_writable_is_named(tmp_path: Path) -> None:
     read_only = tmp_path / "data"
-    read_only.mkdir(mode=0o555)
+    read_only.mkdir()
     try:
-        line = one_line_error(hub("migrate", data_dir=read_only))
+        completed = subprocess.run(
+            on_a_read_only_mount(read_only, [*HUB_CLI, "migrate"]),
+            env=hub_environment(read_only, None),
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            check=False,
+        )
     finally:
         read_only.chmod(0o755)
+    line = one_line_error(completed)
     assert line == (
         f"error: HUB_DATA_DIR: the folder {read_only} is not writable; "
         "point HUB_DATA_DIR at a folder this user can write to"

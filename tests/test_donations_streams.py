@@ -163,3 +163,16 @@ def test_with_redis_progress_crosses_processes_both_ways(tmp_path: Path, redis_u
         assert (heard["raised"]["amount"], heard["percent"], heard["donorCount"]) == (7500, 75.0, 3)
     listener.close()
     other_process.close()
+
+
+def test_subscribing_with_a_malformed_slug_names_the_argument(local_client: TestClient) -> None:
+    with local_client.websocket_connect(
+        "/graphql", subprotocols=["graphql-transport-ws"]
+    ) as socket:
+        subscribe(socket, "Not A Slug")
+        message = socket.receive_json()
+        assert message["type"] == "next"
+        [error] = message["payload"]["errors"]
+        assert error["message"].startswith("slug: 'Not A Slug' is not a slug")
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "slug"}
+        assert socket.receive_json() == {"id": "1", "type": "complete"}

@@ -345,7 +345,7 @@ async def test_event_times_must_carry_a_timezone(app: Starlette) -> None:
 async def test_country_code_slug_and_participants_are_checked(app: Starlette) -> None:
     with pytest.raises(ValidationError, match="not an ISO 3166-1 alpha-2 code"):
         await make_event("nowhere", FAR_AHEAD, country_code="XX")
-    with pytest.raises(ValidationError, match="lower-case letters and digits"):
+    with pytest.raises(ValidationError, match="is not a slug: use lowercase letters"):
         await make_event("Not A Slug", FAR_AHEAD)
     event = await make_event("congress", FAR_AHEAD)
     with pytest.raises(ValidationError, match="either a section or a name"):

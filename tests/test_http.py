@@ -201,7 +201,7 @@ async def test_field_errors_keep_data_and_200_with_graphql_response_json(
         (b'{ "not a JSON', "The request body is not valid JSON"),
         (b"", "The request body is not valid JSON"),
         (b"\xff\xfe{}", "The request body is not valid JSON"),
-        (b"42", 'Expected a JSON object such as {"query": "{ __typename }"}, got int.'),
+        (b"42", 'Expected a JSON object such as {"query": "{ __typename }"}, got a number.'),
         (b'"{ __typename }"', "Expected a JSON object"),
     ],
     ids=["truncated", "empty", "not-utf8", "number", "string"],

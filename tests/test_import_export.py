@@ -425,3 +425,33 @@ async def test_an_import_that_changes_a_row_moves_its_version(app: Starlette) ->
     await import_content(pm_of(app), changed)
     # an editor still holding the old version now gets a conflict instead of overwriting
     assert (await Post.get(slug="peace-talks")).version == before.version + 1
+
+
+def test_a_file_that_is_not_utf8_is_a_one_line_error_and_writes_nothing(
+    hub: Any, tmp_path: Path
+) -> None:
+    assert hub("migrate").exit_code == 0
+    bad_file = tmp_path / "latin1.json"
+    bad_file.write_bytes('{"themes": [{"slug": "paix", "name": "Désarmement"}]}'.encode("latin-1"))
+
+    result = hub("import", str(bad_file))
+
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {bad_file} is not UTF-8 text: byte 0xe9 at offset ")
+    assert line.endswith("nothing was imported.")
+    assert "surrogates" not in result.output
+    assert "Traceback" not in result.output
+    assert json.loads(hub("export").stdout)["themes"] == []
+
+
+def test_a_file_that_is_not_json_is_a_one_line_error(hub: Any, tmp_path: Path) -> None:
+    assert hub("migrate").exit_code == 0
+    bad_file = tmp_path / "broken.json"
+    bad_file.write_text('{"themes": [', encoding="utf-8")
+
+    result = hub("import", str(bad_file))
+
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {bad_file} is not valid JSON: ")

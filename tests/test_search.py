@@ -403,6 +403,23 @@ async def test_the_postgres_tsquery_written_into_the_statement_is_the_one_parsed
     assert "''" in tsquery_literal(query)
 
 
+@pytest.mark.parametrize(
+    ("search_filter", "argument"),
+    [
+        ({"theme": "Not A Slug"}, "filter.theme"),
+        ({"section": ""}, "filter.section"),
+        ({"language": "!!"}, "filter.language"),
+    ],
+)
+async def test_a_malformed_filter_value_is_bad_user_input_naming_it(
+    content: Starlette, gql: GraphQLClient, search_filter: dict[str, str], argument: str
+) -> None:
+    body = await gql.query(SEARCH, {"q": "women", "filter": search_filter})
+    [error] = body["errors"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": argument}
+    assert error["message"].startswith(f"{argument}: ")
+
+
 @only_sqlite
 async def test_sqlite_reads_the_window_from_the_full_text_index_whatever_the_filters(
     content: Starlette, settings: Settings

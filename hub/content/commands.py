@@ -27,6 +27,7 @@ from hub.content.models import Person, Post, PostAuthor, PostSection, PostTheme,
 from hub.content.transfer import (
     ImportReport,
     InvalidContent,
+    NotUtf8,
     dump_json,
     export_content,
     import_content,
@@ -125,7 +126,13 @@ def import_command(
             return report
 
     try:
-        report = asyncio.run(run(parse_json(file.read_bytes())))
+        document = parse_json(file.read_bytes())
+    except NotUtf8 as error:
+        raise CommandError(f"{file} {error}; nothing was imported.") from None
+    except InvalidContent as error:
+        raise CommandError(f"{file} {error.problems[0].message}; nothing was imported.") from None
+    try:
+        report = asyncio.run(run(document))
     except InvalidContent as error:
         err_console.print(
             f"[red]error:[/] {file} has {len(error.problems)} problem(s); nothing was imported:",

@@ -45,6 +45,7 @@ from hub.content.validation import (
 from hub.errors import UserError
 from hub.events import ContentEvent, EventKind, dispatch_content_events
 from hub.graphql.context import Context
+from hub.keys import primary_key
 
 
 @strawberry.enum(description="Why an input field was refused.")
@@ -238,11 +239,10 @@ def decode_id(global_id: relay.GlobalID, kind: Kind, label: str, problems: Probl
             label, f"{label} expects a {kind.type_name} ID, not a {global_id.type_name} ID."
         )
         return None
-    try:
-        return int(global_id.node_id)
-    except ValueError:
-        problems.add(label, f"{label}: {global_id.node_id!r} is not a {kind.type_name} ID.")
-        return None
+    pk = primary_key(global_id.node_id)
+    if pk is None:
+        problems.add(label, f"{label}: {global_id.node_id[:40]!r} is not a {kind.type_name} ID.")
+    return pk
 
 
 async def existing_ids(

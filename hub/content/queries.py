@@ -15,6 +15,7 @@ from hub.content.loaders import PERSON_FIELDS, POST_FIELDS, SECTION_FIELDS, THEM
 from hub.content.models import Person, PostAuthor, PostSection, PostTheme, Section, Theme
 from hub.content.types import PersonType, PostType, SectionType, ThemeType
 from hub.content.visibility import visible_posts
+from hub.graphql.arguments import country_argument, language_argument, slug_argument
 from hub.graphql.connection import Connection
 from hub.graphql.context import Info
 from hub.graphql.pagination import Ordering, PageArgs, SortColumn, paginate
@@ -86,22 +87,28 @@ def _post_ordering(order: PostOrder | None, drafts: bool) -> Ordering:
 
 
 def filter_posts(queryset: QuerySet[Any], post_filter: PostFilter | None) -> QuerySet[Any]:
+    """``queryset`` narrowed by ``post_filter``; a malformed slug or tag is a ``BAD_USER_INPUT``."""
     if post_filter is None:
         return queryset
     if post_filter.theme is not None:
+        theme = slug_argument("filter.theme", post_filter.theme)
         queryset = queryset.filter(
-            id__in=Subquery(PostTheme.filter(theme__slug=post_filter.theme).values("post_id"))
+            id__in=Subquery(PostTheme.filter(theme__slug=theme).values("post_id"))
         )
     if post_filter.section is not None:
+        section = slug_argument("filter.section", post_filter.section)
         queryset = queryset.filter(
-            id__in=Subquery(PostSection.filter(section__slug=post_filter.section).values("post_id"))
+            id__in=Subquery(PostSection.filter(section__slug=section).values("post_id"))
         )
     if post_filter.author is not None:
+        author = slug_argument("filter.author", post_filter.author)
         queryset = queryset.filter(
-            id__in=Subquery(PostAuthor.filter(person__slug=post_filter.author).values("post_id"))
+            id__in=Subquery(PostAuthor.filter(person__slug=author).values("post_id"))
         )
     if post_filter.language is not None:
-        queryset = queryset.filter(language=post_filter.language)
+        queryset = queryset.filter(
+            language=language_argument("filter.language", post_filter.language)
+        )
     if post_filter.published_after is not None:
         queryset = queryset.filter(published_at__gte=post_filter.published_after)
     if post_filter.published_before is not None:
@@ -156,7 +163,12 @@ class ContentQueries:
 
     @strawberry.field(description="A post by its slug, or null when there is none to see.")
     async def post(self, info: Info, slug: str) -> PostRef | None:
-        query = visible_posts(info.context).filter(slug=slug).limit(1).values(*POST_FIELDS)
+        query = (
+            visible_posts(info.context)
+            .filter(slug=slug_argument("slug", slug))
+            .limit(1)
+            .values(*POST_FIELDS)
+        )
         rows = await fetch_values(query, list(POST_FIELDS))
         return PostType.from_row(rows[0]) if rows else None
 
@@ -174,7 +186,9 @@ class ContentQueries:
         if filter is not None and filter.role is not None:
             queryset = queryset.filter(role__iexact=filter.role)
         if filter is not None and filter.section is not None:
-            queryset = queryset.filter(section__slug=filter.section)
+            queryset = queryset.filter(
+                section__slug=slug_argument("filter.section", filter.section)
+            )
         page = await paginate(
             queryset, PEOPLE_ORDER, PageArgs(first, after, last, before), PERSON_FIELDS
         )
@@ -182,7 +196,7 @@ class ContentQueries:
 
     @strawberry.field(description="A person by slug, or null.")
     async def person(self, info: Info, slug: str) -> PersonRef | None:
-        row = await Person.filter(slug=slug).first().values(*PERSON_FIELDS)
+        row = await Person.filter(slug=slug_argument("slug", slug)).first().values(*PERSON_FIELDS)
         return PersonType.from_row(row) if row else None
 
     @strawberry.field(description="Sections in alphabetical order.")
@@ -197,7 +211,9 @@ class ContentQueries:
     ) -> Connection[SectionRef]:
         queryset = Section.all()
         if filter is not None and filter.country_code is not None:
-            queryset = queryset.filter(country_code=filter.country_code.upper())
+            queryset = queryset.filter(
+                country_code=country_argument("filter.countryCode", filter.country_code)
+            )
         page = await paginate(
             queryset, SECTIONS_ORDER, PageArgs(first, after, last, before), SECTION_FIELDS
         )
@@ -205,7 +221,7 @@ class ContentQueries:
 
     @strawberry.field(description="A section by slug, or null.")
     async def section(self, info: Info, slug: str) -> SectionRef | None:
-        row = await Section.filter(slug=slug).first().values(*SECTION_FIELDS)
+        row = await Section.filter(slug=slug_argument("slug", slug)).first().values(*SECTION_FIELDS)
         return SectionType.from_row(row) if row else None
 
     @strawberry.field(description="All themes, by name.")
@@ -215,5 +231,5 @@ class ContentQueries:
 
     @strawberry.field(description="A theme by slug, or null.")
     async def theme(self, info: Info, slug: str) -> ThemeRef | None:
-        row = await Theme.filter(slug=slug).first().values(*THEME_FIELDS)
+        row = await Theme.filter(slug=slug_argument("slug", slug)).first().values(*THEME_FIELDS)
         return ThemeType.from_row(row) if row else None

@@ -539,7 +539,24 @@ async def import_content(
     return report
 
 
+class NotUtf8(ValueError):
+    """A file to import is not UTF-8 text (the import format's only encoding)."""
+
+
+def decode_utf8(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise NotUtf8(
+            f"is not UTF-8 text: byte {data[error.start]:#04x} at offset {error.start} is not "
+            "valid UTF-8; save the file as UTF-8 and import it again"
+        ) from None
+
+
 def parse_json(text: bytes | str) -> Any:
+    """The JSON document in ``text``; UTF-8 bytes are decoded first (:class:`NotUtf8` if not)."""
+    if isinstance(text, bytes):
+        text = decode_utf8(text)
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError as error:

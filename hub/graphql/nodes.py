@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from hub.errors import UserError
 from hub.graphql.context import Info
+from hub.keys import MAX_KEY, primary_key
 
 
 async def nodes_by_pk(
@@ -14,9 +16,17 @@ async def nodes_by_pk(
     """The objects for ``node_ids`` (primary keys as text), in order, None where none is visible.
 
     Use it as the body of a Node type's ``resolve_nodes``: the loader named ``loader`` gets every
-    id in one batch, and ids that are not integers resolve to None rather than to an error.
+    id in one batch. An id that cannot be a primary key is the client's mistake, a
+    ``BAD_USER_INPUT`` error.
     """
-    keys = [int(node_id) if node_id.isdigit() else None for node_id in node_ids]
+    node_ids = list(node_ids)
+    keys = [primary_key(node_id) for node_id in node_ids]
+    for node_id, key in zip(node_ids, keys, strict=True):
+        if key is None:
+            raise UserError(
+                f"An ID names the key {node_id[:40]!r}, which no object can have: "
+                f"keys are whole numbers from 0 to {MAX_KEY}."
+            )
     wanted = [key for key in keys if key is not None]
     found = await info.context.loaders[loader].load_many(wanted)
     by_key = dict(zip(wanted, found, strict=True))

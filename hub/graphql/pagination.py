@@ -10,7 +10,7 @@ import base64
 import binascii
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import orjson
@@ -19,6 +19,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from hub.errors import UserError
+from hub.keys import key_in_range
 from hub.rows import fetch_values
 
 DEFAULT_PAGE_SIZE = 20
@@ -115,21 +116,26 @@ def decode_cursor(ordering: Ordering, cursor: str, argument: str) -> list[Any]:
     for column, value in zip(ordering.columns, values, strict=True):
         try:
             decoded.append(_decode_value(column.kind, value))
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):
             raise UserError(problem, argument=argument) from None
     return decoded
 
 
 def _decode_value(kind: ColumnKind, value: Any) -> Any:
+    # A cursor is the client's text: a forged one must fail here, not in the database (an id
+    # beyond the column's range, a NUL character, a moment that overflows in UTC).
     if kind == "datetime":
         if not isinstance(value, str):
             raise TypeError(value)
-        return datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is not None:
+            moment.astimezone(UTC)
+        return moment
     if kind == "int":
-        if not isinstance(value, int) or isinstance(value, bool):
+        if not isinstance(value, int) or isinstance(value, bool) or not key_in_range(value):
             raise TypeError(value)
         return value
-    if not isinstance(value, str):
+    if not isinstance(value, str) or "\x00" in value:
         raise TypeError(value)
     return value
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from graphql import GraphQLError
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -24,6 +25,7 @@ from strawberry.schema.schema import validate_document
 from hub.graphql.budget import QueryBudgetCheck
 from hub.graphql.busy import ReportBusyDatabase, is_busy_error
 from hub.graphql.introspection import validate_without_suggestions
+from hub.graphql.request_checks import NoNulInText, OneOperationOrAName
 from hub.settings import Settings
 
 logger = logging.getLogger("hub.graphql")
@@ -32,11 +34,26 @@ MASKED_MESSAGE = "Internal server error: the problem was logged."
 
 #: Exceptions whose message is meant for the client: everything else is masked.
 USER_FACING: tuple[type[Exception], ...] = (GlobalIDValueError,)
+#: A client's input Strawberry could not read (a malformed global ID, say): it raises these
+#: without an ``extensions.code``.
+BAD_INPUT: tuple[type[Exception], ...] = (GlobalIDValueError, StrawberryInputCoercionError)
 
 
 def is_user_error(error: GraphQLError) -> bool:
     original = error.original_error
-    return original is None or isinstance(original, (GraphQLError, *USER_FACING))
+    if original is None or isinstance(original, (GraphQLError, *USER_FACING)):
+        return True
+    # Before execution (no path), a ValueError or TypeError is a scalar refusing a client's
+    # literal or variable (``MinorUnits`` above 2^53 - 1): graphql-core asks scalars to raise them.
+    return error.path is None and isinstance(original, ValueError | TypeError)
+
+
+def code_bad_input(errors: Sequence[GraphQLError]) -> None:
+    """Give errors in a client's input the code our own ``UserError`` has: ``BAD_USER_INPUT``."""
+    for error in errors:
+        extensions = error.extensions or {}
+        if isinstance(error.original_error, BAD_INPUT) and "code" not in extensions:
+            error.extensions = {**extensions, "code": "BAD_USER_INPUT"}
 
 
 def _is_introspection(context: IgnoreContext) -> bool:
@@ -119,6 +136,8 @@ def safety_extensions(settings: Settings) -> Sequence[ExtensionFactory]:
     extensions: list[ExtensionFactory] = [
         lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
         lambda: CachedValidation(hide_suggestions=not settings.introspection),
+        OneOperationOrAName,
+        NoNulInText,
         lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         QueryBudgetCheck.factory(settings),

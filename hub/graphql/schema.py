@@ -30,7 +30,7 @@ from hub.graphql.attribution import clashing_type, fields_naming, plugins_reachi
 from hub.graphql.compiled import compiled_executor_class
 from hub.graphql.context import LoaderFactory
 from hub.graphql.introspection import without_suggestions
-from hub.graphql.safety import log_errors
+from hub.graphql.safety import code_bad_input, log_errors
 from hub.plugins import iter_results
 from hub.settings import Settings
 
@@ -56,6 +56,7 @@ class HubSchema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         log_errors(errors)
+        code_bad_input(errors)
 
 
 def _definition(cls: type, plugin: str, hook: str) -> StrawberryObjectDefinition:

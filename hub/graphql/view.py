@@ -7,7 +7,9 @@ spec asks of the transport and Strawberry leaves out (the tests run the ``graphq
   request errors (unparsable or invalid documents, bad variables); ``application/json`` otherwise,
   where every well-formed request gets 200;
 - no ``data`` entry when the request failed before execution began;
-- mutations over GET refused with 405 and ``Allow: POST``;
+- mutations over GET refused with 405 and ``Allow: POST``; subscriptions over GET or POST refused
+  with 400 and a pointer to graphql-transport-ws;
+- ``variables`` and ``extensions`` in a GET URL: JSON objects, where ``null`` means none;
 - transport errors (bad JSON, missing query, ...) as a JSON body with ``errors``, not plain text.
 
 Browsers get the hub's own GraphiQL page (:mod:`hub.graphiql`) instead of Strawberry's, which
@@ -29,8 +31,10 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
-from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.http.types import QueryParams
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
@@ -41,8 +45,21 @@ from hub.settings import Settings
 
 APPLICATION_JSON = "application/json"
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+#: What GET and POST run; subscriptions need a connection that stays open.
+HTTP_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
+SUBSCRIPTIONS_OVER_WEBSOCKET = (
+    "Subscriptions are not served over HTTP GET or POST: open a WebSocket to this same URL "
+    "with the graphql-transport-ws protocol."
+)
 #: Where an HTTP request keeps its GraphQL context (``request.state.hub_graphql_context``).
 CONTEXT_STATE_KEY = "hub_graphql_context"
+
+
+def json_type(value: object) -> str:
+    """The JSON name of a decoded value's type, for error messages."""
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
+    names.update({list: "an array", dict: "an object", type(None): "null"})
+    return names.get(type(value), type(value).__name__)
 
 
 class MethodNotAllowed(HTTPException):
@@ -188,25 +205,54 @@ class HubGraphQL(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
+        # Strawberry's own ``execute_single`` lets subscriptions through on GET and POST (for
+        # its multipart protocol, which we do not serve): here they are refused by name.
+        method = request_adapter.method
+        allowed = {OperationType.QUERY} if method == "GET" else HTTP_OPERATIONS
         try:
-            return await super().execute_single(
-                request=request,
-                request_adapter=request_adapter,
-                sub_response=sub_response,
-                context=context,
+            return await self.schema.execute(
+                request_data.query,
                 root_value=root_value,
-                request_data=request_data,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
             )
-        except HTTPException as error:
-            cause = error.__cause__
-            if (
-                request_adapter.method == "GET"
-                and isinstance(cause, InvalidOperationTypeError)
-                and cause.operation_type is OperationType.MUTATION
-            ):
-                # GET must stay safe (no side effects): the spec's answer is 405, not 400.
-                raise MethodNotAllowed("Mutations are only accepted over POST.", "POST") from error
-            raise
+        except CannotGetOperationTypeError as error:
+            raise HTTPException(400, error.as_http_error_reason()) from error
+        except MissingQueryError as error:
+            raise HTTPException(400, "No GraphQL query found in the request") from error
+        except InvalidOperationTypeError as error:
+            if error.operation_type is OperationType.SUBSCRIPTION:
+                raise HTTPException(400, SUBSCRIPTIONS_OVER_WEBSOCKET) from error
+            # GET must stay safe (no side effects): the spec's answer is 405, not 400.
+            raise MethodNotAllowed("Mutations are only accepted over POST.", "POST") from error
+
+    def parse_query_params(self, params: QueryParams) -> dict[str, Any]:
+        """A GET request's parameters, with ``variables`` and ``extensions`` read as JSON."""
+        parsed: dict[str, Any] = dict(params)
+        for name in ("variables", "extensions"):
+            if name in parsed:
+                parsed[name] = self._json_object_parameter(name, parsed[name])
+        return parsed
+
+    def _json_object_parameter(self, name: str, text: object) -> dict[str, Any] | None:
+        # Absent, empty and JSON null all mean "none" (GraphQL over HTTP: "null or omitted").
+        if not isinstance(text, str) or not text:
+            return None
+        try:
+            value = self.decode_json(text)
+        except orjson.JSONDecodeError as error:
+            raise HTTPException(
+                400, f"The `{name}` query parameter is not valid JSON: {error}."
+            ) from error
+        if value is None or isinstance(value, dict):
+            return value
+        raise HTTPException(
+            400,
+            f"The `{name}` query parameter must be a JSON object or null, got {json_type(value)}.",
+        )
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -251,7 +297,7 @@ class HubGraphQL(GraphQL[Context, None]):
             raise HTTPException(
                 400,
                 'Expected a JSON object such as {"query": "{ __typename }"}, '
-                f"got {type(parsed).__name__}.",
+                f"got {json_type(parsed)}.",
             )
         return parsed
 

@@ -240,7 +240,8 @@ async def send_error(error: DeliveryError, send: Send) -> None:
 
 
 def _json_parameter(raw: str | None, name: str) -> Any:
-    if raw is None:
+    # An empty parameter means none, as in the GraphQL view.
+    if not raw:
         return None
     try:
         return orjson.loads(raw)

@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 from tortoise.exceptions import IntegrityError
 
-from hub import Info, UserError
+from hub import Info, UserError, slug_argument
 from hub_donations import models
 from hub_donations.currency import exponent
 from hub_donations.ledger import Outcome, apply_event
@@ -168,7 +168,9 @@ class DonationMutations:
     async def start_donation(self, info: Info, input: StartDonationInput) -> StartDonationPayload:
         context = info.context
         campaign = (
-            await models.Campaign.filter(slug=input.campaign).first().values(*CAMPAIGN_FIELDS)
+            await models.Campaign.filter(slug=slug_argument("input.campaign", input.campaign))
+            .first()
+            .values(*CAMPAIGN_FIELDS)
         )
         if campaign is None or campaign["status"] == CampaignStatus.DRAFT:
             return StartDonationPayload(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from hub import Connection, Info, Ordering, PageArgs, SortColumn, paginate
+from hub import Connection, Info, Ordering, PageArgs, SortColumn, paginate, slug_argument
 from hub_donations import models
 from hub_donations.loaders import PUBLIC_STATUSES
 from hub_donations.models import CampaignStatus
@@ -37,7 +37,7 @@ class DonationQueries:
     @strawberry.field(description="A campaign by its slug, or null.")
     async def campaign(self, info: Info, slug: str) -> CampaignRef | None:
         row = await (
-            models.Campaign.filter(slug=slug, status__in=PUBLIC_STATUSES)
+            models.Campaign.filter(slug=slug_argument("slug", slug), status__in=PUBLIC_STATUSES)
             .first()
             .values(*CAMPAIGN_FIELDS)
         )

@@ -6,7 +6,7 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
-from hub import Info, UserError
+from hub import Info, UserError, slug_argument
 from hub_donations.progress import load_progress, public_campaign_id
 from hub_donations.runtime import runtime
 from hub_donations.settings import display_locale
@@ -27,6 +27,7 @@ class DonationSubscriptions:
         context = info.context
         locale = display_locale(context.settings)
         broker = runtime(context.plugin_manager).broker
+        slug_argument("slug", slug)
         # Subscribed before reading the current figures, so no update falls in between.
         async with broker.subscribe(slug) as updates:
             campaign_id = await public_campaign_id(slug)

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from hub import Settings
+from hub import Settings, check_slug
 from hub_donations.currency import format_amount
 from hub_donations.progress import Progress, load_progress, public_campaign_id
 from hub_donations.settings import display_locale
@@ -56,6 +56,10 @@ def progress_svg(progress: Progress, locale: str) -> str:
 def svg_routes(settings: Settings) -> list[Route]:
     async def progress_image(request: Request) -> Response:
         slug = request.path_params["slug"]
+        try:
+            check_slug(slug)
+        except ValueError as error:
+            return PlainTextResponse(f"No campaign has that address: {error}.", status_code=404)
         campaign_id = await public_campaign_id(slug)
         progress = await load_progress(campaign_id) if campaign_id is not None else None
         if progress is None:

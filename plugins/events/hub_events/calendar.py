@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from hub import Section, Settings
+from hub import Section, Settings, check_slug
 from hub_events.loaders import EVENT_FIELDS
 from hub_events.models import Event
 from hub_events.queries import events_of_section
@@ -92,6 +92,10 @@ def calendar_routes(settings: Settings) -> list[BaseRoute]:
         queryset = Event.all()
         slug = request.query_params.get("section")
         if slug is not None:
+            try:
+                check_slug(slug)
+            except ValueError as error:
+                return PlainTextResponse(f"section: {error}.", status_code=400)
             section = await Section.filter(slug=slug).first().values("name")
             if section is None:
                 return PlainTextResponse(

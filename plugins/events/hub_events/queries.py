@@ -8,7 +8,7 @@ import strawberry
 from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
-from hub import Connection, Info, PageArgs, paginate
+from hub import Connection, Info, PageArgs, paginate, slug_argument
 from hub_events.loaders import EVENT_FIELDS
 from hub_events.models import Event, EventParticipant
 from hub_events.timing import ordering, when
@@ -41,7 +41,7 @@ class EventQueries:
     ) -> Connection[EventRef]:
         queryset = Event.filter(when(upcoming, info.context.now))
         if section is not None:
-            queryset = events_of_section(queryset, section)
+            queryset = events_of_section(queryset, slug_argument("section", section))
         page = await paginate(
             queryset, ordering(upcoming), PageArgs(first, after, last, before), EVENT_FIELDS
         )
@@ -49,5 +49,5 @@ class EventQueries:
 
     @strawberry.field(description="An event by its slug, or null.")
     async def event(self, info: Info, slug: str) -> EventRef | None:
-        row = await Event.filter(slug=slug).first().values(*EVENT_FIELDS)
+        row = await Event.filter(slug=slug_argument("slug", slug)).first().values(*EVENT_FIELDS)
         return EventType.from_row(row) if row else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from functools import cache
 from urllib.parse import urlsplit
@@ -11,15 +10,15 @@ from zoneinfo import ZoneInfo, available_timezones
 import pycountry
 from tortoise.exceptions import ValidationError
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+import hub
 
 
 def check_slug(value: str) -> None:
-    if not SLUG.fullmatch(value):
-        raise ValidationError(
-            f"slug {value!r} must be lower-case letters and digits joined by single hyphens, "
-            "such as ipb-congress-2021"
-        )
+    """The hub's slug rule (the one its lookups check too), with an event for the example."""
+    try:
+        hub.check_slug(value)
+    except ValueError as error:
+        raise ValidationError(f"{error}, such as ipb-congress-2021") from None
 
 
 def check_country_code(value: str) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import html
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 
-from hub import Info, PageInfo, UserError
+from hub import Info, PageInfo, UserError, language_argument, slug_argument
 from hub_search.backends import current_backend
 from hub_search.backends.base import FacetCounts, Hit, SearchBackend, SearchFilters, SearchRequest
 from hub_search.documents import Searchable
@@ -67,6 +67,11 @@ async def _with_spellings(backend: SearchBackend, query: SearchQuery) -> SearchQ
     )
 
 
+def _checked(argument: str, value: str | None, check: Callable[[str, str], str]) -> str | None:
+    # The same rules as the posts filter: a malformed slug or tag is the client's mistake.
+    return None if value is None else check(argument, value)
+
+
 async def _request(
     info: Info,
     query: SearchQuery,
@@ -81,9 +86,9 @@ async def _request(
     search_filter = search_filter or SearchFilter()
     filters = SearchFilters(
         types=types,
-        theme=search_filter.theme,
-        section=search_filter.section,
-        language=search_filter.language,
+        theme=_checked("filter.theme", search_filter.theme, slug_argument),
+        section=_checked("filter.section", search_filter.section, slug_argument),
+        language=_checked("filter.language", search_filter.language, language_argument),
         published_after=search_filter.published_after,
         every_type=len(types) == len(searchables),
     )
