@@ -6,7 +6,10 @@ This module is the public API for plugin authors: import from ``hub`` only.
 from hub.access.models import Role
 from hub.access.permissions import RequireScope
 from hub.access.scopes import Scope
-from hub.content.editing import ErrorCode, FieldError
+from hub.content import declarations as declare
+from hub.content.checking import Invalid, check_values
+from hub.content.declarations import ColumnKind, ContentType, Field, Link, row_reader
+from hub.content.field_errors import ErrorCode, FieldError
 from hub.content.models import (
     Person,
     Post,
@@ -17,7 +20,7 @@ from hub.content.models import (
     Section,
     Theme,
 )
-from hub.content.queries import PostFilter, filter_posts
+from hub.content.post_lists import PostFilter, filter_posts
 from hub.content.validation import (
     check_country_code,
     check_language_tag,
@@ -39,14 +42,19 @@ from hub.models import ModelApp
 from hub.settings import Setting, Settings
 
 __all__ = [
+    "ColumnKind",
     "Connection",
     "ContentEvent",
+    "ContentType",
     "Context",
     "Edge",
     "ErrorCode",
     "EventKind",
+    "Field",
     "FieldError",
     "Info",
+    "Invalid",
+    "Link",
     "LoaderFactory",
     "ModelApp",
     "Ordering",
@@ -77,6 +85,8 @@ __all__ = [
     "check_language_tag",
     "check_slug",
     "check_url",
+    "check_values",
+    "declare",
     "filter_posts",
     "hookimpl",
     "loaded_field",
@@ -85,6 +95,7 @@ __all__ = [
     "paginate",
     "public_posts_filter",
     "ref",
+    "row_reader",
     "vacuum_analyze",
     "visible_posts",
 ]
