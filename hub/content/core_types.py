@@ -106,7 +106,7 @@ POST = ContentType(
         "title": short_text(300, required=True, searchable=True),
         "excerpt": text(searchable=True),
         "body": html(attribute="body_html", searchable=True),
-        "status": enum(PostStatus, default=PostStatus.DRAFT, filterable=True, on_type=False),
+        "status": enum(PostStatus, default=PostStatus.DRAFT, filterable=True),
         "published_at": datetime_field(nullable=True, default=None, filterable=True),
         "updated_at": datetime_field(read_only=True),
         "language": language_tag(

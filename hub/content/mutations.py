@@ -358,6 +358,8 @@ async def _change_status(
     columns: dict[str, Any] = {"status": status}
     if moment is not None:
         columns["published_at"] = moment.astimezone(UTC)
+    if status is PostStatus.DRAFT:
+        columns["published_at"] = None  # a draft is not published: publishing again starts now
     action = {"draft": "unpublish", "published": "publish", "scheduled": "schedule"}[status.value]
     return await attempt(
         editing.update(info.context, POST, pk, data.version, columns, guard=guard, action=action),

@@ -17,8 +17,9 @@ from tortoise.functions import Coalesce
 from tortoise.queryset import QuerySet
 
 from hub.content.core_types import POST
-from hub.content.models import PostAuthor, PostSection, PostTheme
+from hub.content.models import PostAuthor, PostSection, PostStatus, PostTheme
 from hub.content.visibility import visible_posts
+from hub.errors import UserError
 from hub.graphql.connection import Connection
 from hub.graphql.context import Info
 from hub.graphql.pagination import Ordering, PageArgs, SortColumn, paginate
@@ -26,6 +27,13 @@ from hub.graphql.pagination import Ordering, PageArgs, SortColumn, paginate
 T = TypeVar("T")
 
 POST_COLUMNS = POST.row_columns
+
+# The model's enum is the GraphQL enum too: one list of states, for ``Post.status`` and filters.
+strawberry.enum(
+    PostStatus,
+    name="PostStatus",
+    description="Where a post is: a draft, published, or published by itself at publishedAt.",
+)
 
 
 @strawberry.input(description="Narrows a list of posts; every given condition must hold.")
@@ -39,6 +47,13 @@ class PostFilter:
     )
     published_before: datetime | None = strawberry.field(
         default=None, description="Only posts published before this moment."
+    )
+    status: PostStatus | None = strawberry.field(
+        default=None,
+        description=(
+            "Only posts in this state. DRAFT needs the content:read-drafts scope; without it "
+            "the posts listed are published ones (scheduled ones once their time has come)."
+        ),
     )
 
 
@@ -93,6 +108,8 @@ def filter_posts(queryset: QuerySet[Any], post_filter: PostFilter | None) -> Que
         queryset = queryset.filter(
             id__in=Subquery(PostAuthor.filter(person__slug=post_filter.author).values("post_id"))
         )
+    if post_filter.status is not None:
+        queryset = queryset.filter(status=post_filter.status)
     if post_filter.language is not None:
         queryset = queryset.filter(language=post_filter.language)
     if post_filter.published_after is not None:
@@ -114,6 +131,13 @@ async def post_connection(
 ) -> Connection[T]:
     """A page of the posts the asker may see, each made by ``make`` from its row."""
     drafts = info.context.can_read_drafts
+    if post_filter is not None and post_filter.status is PostStatus.DRAFT and not drafts:
+        raise UserError(
+            "filter.status DRAFT needs the content:read-drafts scope: without it only "
+            "published posts are listed.",
+            code="FORBIDDEN",
+            argument="filter",
+        )
     queryset = filter_posts(visible_posts(info.context), post_filter)
     if drafts:
         queryset = queryset.annotate(

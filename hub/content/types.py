@@ -15,6 +15,7 @@ from strawberry import relay
 
 from hub.content.core_types import PERSON, POST, SECTION, THEME
 from hub.content.declarations import RowReader, row_reader
+from hub.content.models import PostStatus
 from hub.content.post_lists import PostFilter, post_connection
 from hub.graphql.connection import Connection
 from hub.graphql.context import Info
@@ -150,6 +151,10 @@ class PostType(relay.Node):
     published_at: datetime | None
     updated_at: datetime
     language: str = strawberry.field(description="BCP 47 language tag, such as en or pt-BR.")
+    status: PostStatus = strawberry.field(
+        description="DRAFT, PUBLISHED or SCHEDULED; clients without content:read-drafts see "
+        "published posts only (and scheduled ones once publishedAt has passed)."
+    )
     body_html: strawberry.Private[str]
 
     from_row: ClassVar[RowReader[PostType]]
