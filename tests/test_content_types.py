@@ -115,6 +115,15 @@ async def test_an_import_reads_a_country_code_as_a_mutation_does(app: Starlette)
     assert await Section.filter(slug="s").values_list("country_code", flat=True) == ["DE"]
 
 
+async def test_an_import_names_a_reference_by_slug_only(app: Starlette) -> None:
+    document = {"people": [{"slug": "p", "name": "P", "section": 5}]}
+    with pytest.raises(InvalidContent) as raised:
+        await import_content(app.state.hub.plugin_manager, document)
+    assert [str(problem) for problem in raised.value.problems] == [
+        'people[0] (slug "p"): field "section": must be the slug of a Section, not 5'
+    ]
+
+
 def _imported_modules(path: Path, modules: Collection[str]) -> set[str]:
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text())):

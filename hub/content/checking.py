@@ -147,12 +147,12 @@ def _enum_checker(spec: Field) -> Checker:
 
 
 def _reference_checker(spec: Field) -> Checker:
-    # A reference is resolved by its reader (a slug in a file, an ID in a mutation): here only
-    # its form is checked.
+    # A reference in a record names its target by slug; the importer resolves it. (Mutations
+    # take global IDs, checked by hub.content.edit_input.)
     def checked(value: Any) -> Any:
-        if not isinstance(value, str | int) or isinstance(value, bool):
-            raise Refusal(f"must name a {spec.target}, not {value!r}")
-        return value.strip() or None if isinstance(value, str) else value
+        if not isinstance(value, str):
+            raise Refusal(f"must be the slug of a {spec.target}, not {value!r}")
+        return value.strip() or None
 
     return checked
 
