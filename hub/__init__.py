@@ -8,7 +8,10 @@ from hub.access.models import Role
 from hub.access.permissions import RequireScope
 from hub.access.scopes import Scope
 from hub.app import served_schema
-from hub.content.editing import ErrorCode, FieldError
+from hub.content import declarations as declare
+from hub.content.checking import Invalid, check_values
+from hub.content.declarations import ColumnKind, ContentType, Field, Link, row_reader
+from hub.content.field_errors import ErrorCode, FieldError
 from hub.content.models import (
     Person,
     Post,
@@ -19,7 +22,7 @@ from hub.content.models import (
     Section,
     Theme,
 )
-from hub.content.queries import PostFilter, filter_posts
+from hub.content.post_lists import PostFilter, filter_posts
 from hub.content.validation import (
     check_country_code,
     check_language_tag,
@@ -50,16 +53,21 @@ from hub.plugin_info import PluginMetadata
 from hub.settings import Setting, Settings
 
 __all__ = [
+    "ColumnKind",
     "CommandError",
     "Connection",
     "ContentEvent",
+    "ContentType",
     "Context",
     "CostHint",
     "Edge",
     "ErrorCode",
     "EventKind",
+    "Field",
     "FieldError",
     "Info",
+    "Invalid",
+    "Link",
     "LoaderFactory",
     "ModelApp",
     "Ordering",
@@ -92,9 +100,11 @@ __all__ = [
     "check_language_tag",
     "check_slug",
     "check_url",
+    "check_values",
     "checked_argument",
     "cost_hint",
     "country_argument",
+    "declare",
     "filter_posts",
     "grant_query_budget",
     "hookimpl",
@@ -106,6 +116,7 @@ __all__ = [
     "paginate",
     "public_posts_filter",
     "ref",
+    "row_reader",
     "served_schema",
     "slug_argument",
     "vacuum_analyze",

@@ -16,7 +16,7 @@ from typer.testing import CliRunner, Result
 
 from hub import ContentEvent, EventKind
 from hub.cli import build_cli
-from hub.content import transfer
+from hub.content import import_writing, transfer
 from hub.content.models import Person, Post, PostAuthor, PostSection, PostTheme, Section, Theme
 from hub.content.transfer import InvalidContent, dump_json, export_content, import_content
 from hub.plugins import get_plugin_manager
@@ -250,7 +250,7 @@ async def test_a_failure_while_writing_rolls_everything_back(
     async def broken_links(*args: Any) -> set[str]:  # after sections, people and posts are written
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(transfer, "_write_post_links", broken_links)
+    monkeypatch.setattr(import_writing, "write_links", broken_links)
     with pytest.raises(RuntimeError, match="disk full"):
         await import_content(pm_of(app), document)
 

@@ -295,6 +295,28 @@ async def test_unpublishing_hides_a_post_from_anonymous_everywhere(gql: GraphQLC
     assert hidden == {"post": None, "posts": {"totalCount": 0}, "node": None}
 
 
+async def test_an_unpublished_post_has_no_publication_date(gql: GraphQLClient) -> None:
+    post = await factories.post("public", published_at=datetime(2020, 5, 1, tzinfo=UTC))
+    await as_editor(gql)
+    data = await gql.data(
+        "mutation($id: ID!) { unpublishPost(input: {id: $id, version: 1}) "
+        "{ post { status publishedAt } errors { code } } }",
+        {"id": gid("Post", post.id)},
+    )
+    assert data["unpublishPost"] == {
+        "post": {"status": "DRAFT", "publishedAt": None},
+        "errors": [],
+    }
+    again = await gql.data(
+        "mutation($id: ID!) { publishPost(input: {id: $id, version: 2}) "
+        "{ post { publishedAt } errors { code } } }",
+        {"id": gid("Post", post.id)},
+    )
+    # Published anew: from now, not from the date it had before it was withdrawn.
+    published_at = datetime.fromisoformat(again["publishPost"]["post"]["publishedAt"])
+    assert published_at > datetime.now(UTC) - timedelta(minutes=1)
+
+
 PREVIEW = "query($t: String!) { previewPost(token: $t) { slug title } }"
 
 

@@ -291,3 +291,36 @@ async def test_a_posts_relations_come_whole_and_in_order(gql: GraphQLClient) -> 
             },
         ],
     }  # fmt: skip
+
+
+async def test_status_is_served_and_drafts_are_listed_only_for_draft_readers(
+    gql: GraphQLClient,
+) -> None:
+    from hub.access.models import Role
+    from tests.test_access_tokens import bearer, sign_in
+
+    await factories.post("out-now")
+    await factories.post("in-the-works", status=PostStatus.DRAFT, published_at=None)
+    query = (
+        "query($status: PostStatus) { posts(filter: {status: $status}) "
+        "{ edges { node { slug status } } } }"
+    )
+
+    public = await gql.data(query, {"status": "PUBLISHED"})
+    assert [edge["node"] for edge in public["posts"]["edges"]] == [
+        {"slug": "out-now", "status": "PUBLISHED"}
+    ]
+    body = await gql.query(query, {"status": "DRAFT"})
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"] == {"code": "FORBIDDEN", "argument": "filter"}
+    assert "content:read-drafts" in body["errors"][0]["message"]
+
+    gql.headers.update(bearer(await sign_in(Role.EDITOR)))
+    drafts = await gql.data(query, {"status": "DRAFT"})
+    assert [edge["node"] for edge in drafts["posts"]["edges"]] == [
+        {"slug": "in-the-works", "status": "DRAFT"}
+    ]
+    everything = await gql.data(query, {"status": None})
+    assert {edge["node"]["status"] for edge in everything["posts"]["edges"]} == {
+        "DRAFT", "PUBLISHED",
+    }  # fmt: skip

@@ -13,7 +13,9 @@ from hub.access.models import AuditEntry
 from hub.access.permissions import RequireScope
 from hub.access.preview import DEFAULT_LIFETIME, MAX_LIFETIME, read_preview, sign_preview
 from hub.access.scopes import AUDIT_READ, WRITE, WRITE_OWN
-from hub.content.editing import POST, ErrorCode, FieldError, Problems, decode_id
+from hub.content.edit_input import decode_id
+from hub.content.editing import POST
+from hub.content.field_errors import ErrorCode, FieldError, Problems
 from hub.content.loaders import POST_FIELDS
 from hub.content.models import Post
 from hub.content.types import PostType

@@ -18,6 +18,7 @@ from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 from tortoise.queryset import ValuesQuery
 
+from hub.content.core_types import PERSON, POST, SECTION, THEME
 from hub.content.models import Person, Section, Theme
 from hub.content.types import PersonType, PostType, SectionType, ThemeType
 from hub.content.visibility import visible_posts
@@ -26,14 +27,11 @@ from hub.rows import fetch_values
 
 T = TypeVar("T")
 
-PERSON_FIELDS = ("id", "slug", "name", "role", "bio", "photo_url", "section_id", "board_order")
-SECTION_FIELDS = (
-    "id", "slug", "name", "country_code", "description", "founded_year", "website",
-)  # fmt: skip
-THEME_FIELDS = ("id", "slug", "name", "description")
-POST_FIELDS = (
-    "id", "slug", "title", "excerpt", "body", "status", "published_at", "updated_at", "language",
-)  # fmt: skip
+# The columns of each type's rows, from its declaration (hub/content/core_types.py).
+PERSON_FIELDS = PERSON.row_columns
+SECTION_FIELDS = SECTION.row_columns
+THEME_FIELDS = THEME.row_columns
+POST_FIELDS = POST.row_columns
 
 
 #: Batches up to this size keep their statement; larger ones (rare: ``nodes`` with many ids)

@@ -10,34 +10,53 @@ instead of silently overwriting their work. The checks live in :mod:`hub.content
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
 from strawberry import relay
-from strawberry.dataloader import DataLoader
 
 from hub.access.permissions import RequireScope
 from hub.access.scopes import PUBLISH, WRITE, WRITE_OWN
-from hub.content import editing
-from hub.content.editing import (
-    PERSON,
-    POST,
-    POST_LINKS,
-    SECTION,
-    THEME,
-    Change,
-    ErrorCode,
-    FieldError,
-    Kind,
-    Problems,
-    Refused,
-)
+from hub.content import edit_input, editing
+from hub.content.declarations import ColumnKind
+from hub.content.editing import KINDS, PERSON, POST, SECTION, THEME, Change, Kind
+from hub.content.field_errors import ErrorCode, FieldError, Problems, Refused
 from hub.content.models import PostStatus
+from hub.content.mutation_inputs import (
+    CreatePersonInput,
+    CreatePostInput,
+    CreateSectionInput,
+    CreateThemeInput,
+    DeleteInput,
+    PublishPostInput,
+    SchedulePostInput,
+    UnpublishPostInput,
+    UpdatePersonInput,
+    UpdatePostInput,
+    UpdateSectionInput,
+    UpdateThemeInput,
+)
+from hub.content.payloads import (
+    CreatePersonPayload,
+    CreatePostPayload,
+    CreateSectionPayload,
+    CreateThemePayload,
+    DeletePayload,
+    PublishPostPayload,
+    SchedulePostPayload,
+    UnpublishPostPayload,
+    UpdatePersonPayload,
+    UpdatePostPayload,
+    UpdateSectionPayload,
+    UpdateThemePayload,
+)
+from hub.content.versions import VERSION_FIELDS, VERSION_LOADERS
 from hub.errors import UserError
-from hub.graphql.context import Context, Info, LoaderFactory
-from hub.graphql.refs import PersonRef, PostRef, SectionRef, ThemeRef
+from hub.graphql.context import Context, Info
+
+__all__ = ["VERSION_FIELDS", "VERSION_LOADERS", "ContentMutations"]
 
 UNSET: Any = strawberry.UNSET
 WRITERS = RequireScope(WRITE, WRITE_OWN)
@@ -45,235 +64,55 @@ EDITORS = RequireScope(WRITE)
 PUBLISHERS = RequireScope(PUBLISH)
 
 
-# --- inputs -------------------------------------------------------------------------------
-
-
-@strawberry.input(description="A new post, saved as a draft.")
-class CreatePostInput:
-    slug: str
-    title: str
-    excerpt: str = ""
-    body: str = strawberry.field(default="", description="HTML; sanitised before it is stored.")
-    language: str = "en"
-    authors: list[relay.GlobalID] = strawberry.field(default_factory=list)
-    themes: list[relay.GlobalID] = strawberry.field(default_factory=list)
-    sections: list[relay.GlobalID] = strawberry.field(default_factory=list)
-
-
-@strawberry.input(description="Changes to a post: fields left out stay as they are.")
-class UpdatePostInput:
-    id: relay.GlobalID
-    version: int = strawberry.field(description="The version you read (`Post.version`).")
-    slug: str | None = UNSET
-    title: str | None = UNSET
-    excerpt: str | None = UNSET
-    body: str | None = UNSET
-    language: str | None = UNSET
-    authors: list[relay.GlobalID] | None = UNSET
-    themes: list[relay.GlobalID] | None = UNSET
-    sections: list[relay.GlobalID] | None = UNSET
-
-
-@strawberry.input(description="Publish a post now, or backdated to `publishedAt`.")
-class PublishPostInput:
-    id: relay.GlobalID
-    version: int
-    published_at: datetime | None = strawberry.field(
-        default=None,
-        description="A past moment; default: the post's earlier publication date, else now.",
-    )
-
-
-@strawberry.input(description="Turn a published or scheduled post back into a draft.")
-class UnpublishPostInput:
-    id: relay.GlobalID
-    version: int
-
-
-@strawberry.input(description="Publish a post by itself at a future moment.")
-class SchedulePostInput:
-    id: relay.GlobalID
-    version: int
-    publish_at: datetime
-
-
-@strawberry.input(description="Delete an object, at the version you read.")
-class DeleteInput:
-    id: relay.GlobalID
-    version: int
-
-
-@strawberry.input(description="A new person.")
-class CreatePersonInput:
-    slug: str
-    name: str
-    role: str = ""
-    bio: str = ""
-    photo_url: str | None = None
-    section: relay.GlobalID | None = None
-    board_order: int | None = None
-
-
-@strawberry.input(description="Changes to a person: fields left out stay as they are.")
-class UpdatePersonInput:
-    id: relay.GlobalID
-    version: int
-    slug: str | None = UNSET
-    name: str | None = UNSET
-    role: str | None = UNSET
-    bio: str | None = UNSET
-    photo_url: str | None = UNSET
-    section: relay.GlobalID | None = UNSET
-    board_order: int | None = UNSET
-
-
-@strawberry.input(description="A new section.")
-class CreateSectionInput:
-    slug: str
-    name: str
-    country_code: str
-    description: str = ""
-    founded_year: int | None = None
-    website: str | None = None
-
-
-@strawberry.input(description="Changes to a section: fields left out stay as they are.")
-class UpdateSectionInput:
-    id: relay.GlobalID
-    version: int
-    slug: str | None = UNSET
-    name: str | None = UNSET
-    country_code: str | None = UNSET
-    description: str | None = UNSET
-    founded_year: int | None = UNSET
-    website: str | None = UNSET
-
-
-@strawberry.input(description="A new theme.")
-class CreateThemeInput:
-    slug: str
-    name: str
-    description: str = ""
-
-
-@strawberry.input(description="Changes to a theme: fields left out stay as they are.")
-class UpdateThemeInput:
-    id: relay.GlobalID
-    version: int
-    slug: str | None = UNSET
-    name: str | None = UNSET
-    description: str | None = UNSET
-
-
-# --- payloads -----------------------------------------------------------------------------
-
-
-@strawberry.type
-class CreatePostPayload:
-    post: PostRef | None
-    errors: list[FieldError]
-
-
-@strawberry.type
-class UpdatePostPayload:
-    post: PostRef | None
-    errors: list[FieldError]
-
-
-@strawberry.type
-class PublishPostPayload:
-    post: PostRef | None
-    errors: list[FieldError]
-
-
-@strawberry.type
-class UnpublishPostPayload:
-    post: PostRef | None
-    errors: list[FieldError]
-
-
-@strawberry.type
-class SchedulePostPayload:
-    post: PostRef | None
-    errors: list[FieldError]
-
-
-@strawberry.type
-class CreatePersonPayload:
-    person: PersonRef | None
-    errors: list[FieldError]
-
-
-@strawberry.type
-class UpdatePersonPayload:
-    person: PersonRef | None
-    errors: list[FieldError]
-
-
-@strawberry.type
-class CreateSectionPayload:
-    section: SectionRef | None
-    errors: list[FieldError]
-
-
-@strawberry.type
-class UpdateSectionPayload:
-    section: SectionRef | None
-    errors: list[FieldError]
-
-
-@strawberry.type
-class CreateThemePayload:
-    theme: ThemeRef | None
-    errors: list[FieldError]
-
-
-@strawberry.type
-class UpdateThemePayload:
-    theme: ThemeRef | None
-    errors: list[FieldError]
-
-
-@strawberry.type(description="What a delete did: the ID of the object that is gone.")
-class DeletePayload:
-    deleted_id: relay.GlobalID | None
-    errors: list[FieldError]
-
-
 # --- helpers ------------------------------------------------------------------------------
 
 
-def input_values(data: object, skip: Sequence[str] = ()) -> dict[str, Any]:
-    skipped = {"id", "version", *POST_LINKS, "section", *skip}
-    return editing.given(
-        {f.name: getattr(data, f.name) for f in dataclasses.fields(data) if f.name not in skipped}  # type: ignore[arg-type]
+def input_values(kind: Kind, data: object) -> dict[str, Any]:
+    """The declared field values the client sent; links and references are read apart."""
+    apart = {"id", "version", *kind.declared.links, *_references(kind)}
+    return edit_input.given(
+        {f.name: getattr(data, f.name) for f in dataclasses.fields(data) if f.name not in apart}  # type: ignore[arg-type]
     )
 
 
-async def post_links(data: object, problems: Problems) -> dict[str, list[int]]:
+def _references(kind: Kind) -> list[str]:
+    return [spec.name for spec in kind.declared.writable if spec.kind is ColumnKind.FOREIGN_KEY]
+
+
+async def links_given(kind: Kind, data: object, problems: Problems) -> dict[str, list[int]]:
+    """The row ids of each link list sent (a post's authors, ...), checked to exist."""
     links: dict[str, list[int]] = {}
-    for name, (_, _, kind) in POST_LINKS.items():
+    for name, link in kind.declared.links.items():
         global_ids = getattr(data, name)
         if global_ids is not UNSET:
             if global_ids is None:
                 problems.add(name, f"{name} cannot be null; send [] for none.", ErrorCode.REQUIRED)
                 continue
-            links[name] = await editing.existing_ids(global_ids, kind, name, problems)
+            target = KINDS[link.target]
+            links[name] = await edit_input.existing_ids(global_ids, target, name, problems)
     return links
 
 
-async def person_section(data: object, problems: Problems) -> dict[str, Any]:
-    section = data.section  # type: ignore[attr-defined]
-    if section is UNSET:
-        return {}
-    if section is None:
-        return {"section_id": None}
-    found = await editing.existing_ids([section], SECTION, "section", problems)
-    return {"section_id": found[0]} if found else {}
+async def references_given(kind: Kind, data: object, problems: Problems) -> dict[str, Any]:
+    """Columns of the references sent (a person's section), checked to exist."""
+    columns: dict[str, Any] = {}
+    for name in _references(kind):
+        spec = kind.declared.fields[name]
+        global_id = getattr(data, name)
+        if global_id is UNSET:
+            continue
+        if global_id is None:
+            columns[spec.column] = None
+            continue
+        target = KINDS[spec.target or ""]
+        found = await edit_input.existing_ids([global_id], target, spec.label, problems)
+        if found:
+            columns[spec.column] = found[0]
+    return columns
 
 
 def target(global_id: relay.GlobalID, kind: Kind, problems: Problems) -> int:
-    pk = editing.decode_id(global_id, kind, "id", problems)
+    pk = edit_input.decode_id(global_id, kind, "id", problems)
     problems.raise_if_any()
     assert pk is not None
     return pk
@@ -329,8 +168,8 @@ class ContentMutations:
     )
     async def create_post(self, info: Info, input: CreatePostInput) -> CreatePostPayload:
         problems = Problems()
-        columns = editing.clean_columns(POST, input_values(input), problems)
-        links = await post_links(input, problems)
+        columns = edit_input.clean_columns(POST, input_values(POST, input), problems)
+        links = await links_given(POST, input, problems)
         credit_author(info.context, links)
         if problems.errors:
             return CreatePostPayload(post=None, errors=problems.errors)
@@ -349,8 +188,8 @@ class ContentMutations:
             pk = target(input.id, POST, problems)
         except Refused as refused:
             return UpdatePostPayload(post=None, errors=refused.errors)
-        columns = editing.clean_columns(POST, input_values(input), problems)
-        links = await post_links(input, problems)
+        columns = edit_input.clean_columns(POST, input_values(POST, input), problems)
+        links = await links_given(POST, input, problems)
         if problems.errors:
             return UpdatePostPayload(post=None, errors=problems.errors)
         row, errors = await attempt(
@@ -453,9 +292,8 @@ async def _create(
 ) -> tuple[dict[str, Any] | None, list[FieldError]]:
     """Check ``data`` field by field and create the row, for people, sections and themes."""
     problems = Problems()
-    columns = editing.clean_columns(kind, input_values(data), problems)
-    if kind is PERSON:
-        columns.update(await person_section(data, problems))
+    columns = edit_input.clean_columns(kind, input_values(kind, data), problems)
+    columns.update(await references_given(kind, data, problems))
     if problems.errors:
         return None, problems.errors
     return await attempt(editing.create(info.context, kind, columns), info.context)
@@ -469,9 +307,8 @@ async def _update(
         pk = target(data.id, kind, problems)
     except Refused as refused:
         return None, refused.errors
-    columns = editing.clean_columns(kind, input_values(data), problems)
-    if kind is PERSON:
-        columns.update(await person_section(data, problems))
+    columns = edit_input.clean_columns(kind, input_values(kind, data), problems)
+    columns.update(await references_given(kind, data, problems))
     if problems.errors:
         return None, problems.errors
     return await attempt(
@@ -521,76 +358,10 @@ async def _change_status(
     columns: dict[str, Any] = {"status": status}
     if moment is not None:
         columns["published_at"] = moment.astimezone(UTC)
+    if status is PostStatus.DRAFT:
+        columns["published_at"] = None  # a draft is not published: publishing again starts now
     action = {"draft": "unpublish", "published": "publish", "scheduled": "schedule"}[status.value]
     return await attempt(
         editing.update(info.context, POST, pk, data.version, columns, guard=guard, action=action),
         info.context,
     )
-
-
-# --- the version every object carries, for optimistic concurrency ----------------------------
-
-
-def _version_loader(kind: Kind) -> LoaderFactory:
-    async def load(ids: Sequence[int]) -> list[int | None]:
-        rows = await kind.model.filter(id__in=list(ids)).values_list("id", "version")
-        versions = dict(rows)
-        return [versions.get(pk) for pk in ids]
-
-    return lambda _context: DataLoader(load_fn=load)
-
-
-VERSION_DESCRIPTION = (
-    "Goes up with every change. Send it with an update or delete: if someone changed the object "
-    "since you read it, you get a CONFLICT error instead of overwriting their work."
-)
-
-
-async def _version(root: Any, info: Info, loader: str) -> int:
-    version: int | None = await info.context.loaders[loader].load(root.id)
-    if version is None:
-        raise UserError("This object was deleted meanwhile.", code="NOT_FOUND")
-    return version
-
-
-@strawberry.type
-class PostVersion:
-    @strawberry.field(description=VERSION_DESCRIPTION)
-    async def version(self, info: Info) -> int:
-        return await _version(self, info, "post_version")
-
-
-@strawberry.type
-class PersonVersion:
-    @strawberry.field(description=VERSION_DESCRIPTION)
-    async def version(self, info: Info) -> int:
-        return await _version(self, info, "person_version")
-
-
-@strawberry.type
-class SectionVersion:
-    @strawberry.field(description=VERSION_DESCRIPTION)
-    async def version(self, info: Info) -> int:
-        return await _version(self, info, "section_version")
-
-
-@strawberry.type
-class ThemeVersion:
-    @strawberry.field(description=VERSION_DESCRIPTION)
-    async def version(self, info: Info) -> int:
-        return await _version(self, info, "theme_version")
-
-
-VERSION_FIELDS: Mapping[str, Sequence[type]] = {
-    "Post": [PostVersion],
-    "Person": [PersonVersion],
-    "Section": [SectionVersion],
-    "Theme": [ThemeVersion],
-}
-
-VERSION_LOADERS: Mapping[str, LoaderFactory] = {
-    "post_version": _version_loader(POST),
-    "person_version": _version_loader(PERSON),
-    "section_version": _version_loader(SECTION),
-    "theme_version": _version_loader(THEME),
-}

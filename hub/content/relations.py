@@ -6,9 +6,9 @@ per request: a page of posts asking all three sends one ``UNION ALL`` instead of
 statements. Each branch starts from the link table, whose unique ``(post_id, ...)`` index
 leads with the key, and joins the one row it points to.
 
-The branches' columns line up by position: each relation lists its target's columns in an
-order whose types match the other relations' (an integer id, text, ..., an integer), and
-pads the rest with NULL, so that PostgreSQL can type every column of the union.
+The branches' columns line up by position: each target's declaration lists its columns by type
+(the integer id, its text columns, its integer columns: ``ContentType.union_columns``), and the
+rest is padded with NULL, so that PostgreSQL can type every column of the union.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from hub.content.models import Person, PostAuthor, PostSection, PostTheme, Section, Theme
-from hub.content.types import PersonType, SectionType, ThemeType
+from hub.content.core_types import BY_NAME, POST
+from hub.content.models import PostAuthor
+from hub.content.types import CORE_BODIES
 from hub.graphql.combined import CombinedCalls
 from hub.graphql.context import Context, LoaderFactory
 
@@ -42,26 +43,23 @@ class Relation:
     position: str | None = None
 
 
-RELATIONS: Mapping[str, Relation] = {
-    "authors": Relation(
-        PostAuthor,
-        Person,
-        "person_id",
-        ("id", "slug", "name", "role", "bio", "photo_url", "section_id"),
-        PersonType.from_row,
-        position="position",
-    ),
-    "themes": Relation(
-        PostTheme, Theme, "theme_id", ("id", "slug", "name", "description"), ThemeType.from_row
-    ),
-    "sections": Relation(
-        PostSection,
-        Section,
-        "section_id",
-        ("id", "slug", "name", "country_code", "description", "website", "founded_year"),
-        SectionType.from_row,
-    ),
-}
+def _relations() -> dict[str, Relation]:
+    """One relation per link list declared on posts (hub/content/core_types.py)."""
+    relations = {}
+    for name, link in POST.links.items():
+        target = BY_NAME[link.target]
+        relations[name] = Relation(
+            link.through,
+            target.model,
+            link.column,
+            target.union_columns,
+            CORE_BODIES[link.target].from_row,
+            position="position" if link.ordered else None,
+        )
+    return relations
+
+
+RELATIONS: Mapping[str, Relation] = _relations()
 PARTS = tuple(RELATIONS)
 SHARED_COLUMNS = max(len(relation.fields) for relation in RELATIONS.values())
 
@@ -153,8 +151,4 @@ def _relation_loader(part: str) -> LoaderFactory:
 
 
 def relation_loaders() -> Mapping[str, LoaderFactory]:
-    return {
-        "post_authors": _relation_loader("authors"),
-        "post_themes": _relation_loader("themes"),
-        "post_sections": _relation_loader("sections"),
-    }
+    return {link.loader: _relation_loader(name) for name, link in POST.links.items()}

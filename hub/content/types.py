@@ -4,22 +4,34 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import Enum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias
 
 import nh3
 import strawberry
 from strawberry import relay
 
+from hub.content.core_types import PERSON, POST, SECTION, THEME
+from hub.content.declarations import RowReader, row_reader
+from hub.content.models import PostStatus
+from hub.content.post_lists import PostFilter, post_connection
 from hub.graphql.connection import Connection
 from hub.graphql.context import Info
+from hub.graphql.lazy import ref
 from hub.graphql.loaded import loaded_field
 from hub.graphql.nodes import nodes_by_pk
 
-# The loaded fields' string annotations name these refs: they must be importable here.
-from hub.graphql.refs import PersonRef, PostRef, SectionRef, ThemeRef  # noqa: F401
+# Annotations in this module (the loaded fields' strings too) name the composed types lazily,
+# as hub.graphql.refs does; defined here so that this module needs nothing that needs it.
+if TYPE_CHECKING:
+    PostRef: TypeAlias = "PostType"
+    PersonRef: TypeAlias = "PersonType"
+    SectionRef: TypeAlias = "SectionType"
+    ThemeRef: TypeAlias = "ThemeType"
+else:
+    PostRef, PersonRef, SectionRef, ThemeRef = map(ref, ("Post", "Person", "Section", "Theme"))
 
 WORDS_PER_MINUTE = 200
 
@@ -49,10 +61,10 @@ def related_posts(relation: Literal["theme", "section", "author"], description: 
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[PostRef]:
-        from hub.content.queries import PostFilter, post_connection
-
         post_filter = PostFilter(**{relation: self.slug})
-        return await post_connection(info, first, after, last, before, post_filter, None)
+        return await post_connection(
+            info, first, after, last, before, post_filter, None, PostType.from_row
+        )
 
     return strawberry.field(resolver=posts, description=description)
 
@@ -64,9 +76,7 @@ class ThemeType(relay.Node):
     name: str
     description: str
 
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> ThemeType:
-        return cls(id=row["id"], slug=row["slug"], name=row["name"], description=row["description"])
+    from_row: ClassVar[RowReader[ThemeType]]
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -87,17 +97,7 @@ class SectionType(relay.Node):
     founded_year: int | None
     website: str | None
 
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> SectionType:
-        return cls(
-            id=row["id"],
-            slug=row["slug"],
-            name=row["name"],
-            country_code=row["country_code"],
-            description=row["description"],
-            founded_year=row["founded_year"],
-            website=row["website"] or None,
-        )
+    from_row: ClassVar[RowReader[SectionType]]
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -124,17 +124,7 @@ class PersonType(relay.Node):
     photo_url: str | None
     section_id: strawberry.Private[int | None]
 
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> PersonType:
-        return cls(
-            id=row["id"],
-            slug=row["slug"],
-            name=row["name"],
-            role=row["role"],
-            bio=row["bio"],
-            photo_url=row["photo_url"] or None,
-            section_id=row["section_id"],
-        )
+    from_row: ClassVar[RowReader[PersonType]]
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -161,20 +151,13 @@ class PostType(relay.Node):
     published_at: datetime | None
     updated_at: datetime
     language: str = strawberry.field(description="BCP 47 language tag, such as en or pt-BR.")
+    status: PostStatus = strawberry.field(
+        description="DRAFT, PUBLISHED or SCHEDULED; clients without content:read-drafts see "
+        "published posts only (and scheduled ones once publishedAt has passed)."
+    )
     body_html: strawberry.Private[str]
 
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> PostType:
-        return cls(
-            id=row["id"],
-            slug=row["slug"],
-            title=row["title"],
-            excerpt=row["excerpt"],
-            published_at=row["published_at"],
-            updated_at=row["updated_at"],
-            language=row["language"],
-            body_html=row["body"],
-        )
+    from_row: ClassVar[RowReader[PostType]]
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -202,3 +185,15 @@ class PostType(relay.Node):
     sections = loaded_field(
         "post_sections", "list[SectionRef]", description="The sections this post is about."
     )
+
+
+# ``from_row`` comes from the declarations: one generated function per type (see ``row_reader``).
+ThemeType.from_row = row_reader(THEME, ThemeType)
+SectionType.from_row = row_reader(SECTION, SectionType)
+PersonType.from_row = row_reader(PERSON, PersonType)
+PostType.from_row = row_reader(POST, PostType)
+
+#: The GraphQL body of each declared core type, by name.
+CORE_BODIES: Mapping[str, Any] = {
+    "Theme": ThemeType, "Section": SectionType, "Person": PersonType, "Post": PostType,
+}  # fmt: skip

@@ -6,11 +6,11 @@ from the core body and every plugin's extension, so only a lazy reference by nam
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
-import strawberry
+from hub.graphql.lazy import COMPOSED, ref
 
-COMPOSED = "hub.graphql.composed"
+__all__ = ["COMPOSED", "PersonRef", "PostRef", "SectionRef", "ThemeRef", "ref"]
 
 if TYPE_CHECKING:
     from hub.content.types import PersonType, PostType, SectionType, ThemeType
@@ -20,15 +20,7 @@ if TYPE_CHECKING:
     SectionRef: TypeAlias = SectionType
     ThemeRef: TypeAlias = ThemeType
 else:
-    PostRef = Annotated["Post", strawberry.lazy(COMPOSED)]  # noqa: F821
-    PersonRef = Annotated["Person", strawberry.lazy(COMPOSED)]  # noqa: F821
-    SectionRef = Annotated["Section", strawberry.lazy(COMPOSED)]  # noqa: F821
-    ThemeRef = Annotated["Theme", strawberry.lazy(COMPOSED)]  # noqa: F821
-
-
-def ref(type_name: str) -> Any:
-    """A lazy reference to any composed type by GraphQL name (for plugin types).
-
-    For mypy, alias the name to your body class under ``TYPE_CHECKING`` (see ``PostRef`` here).
-    """
-    return Annotated[type_name, strawberry.lazy(COMPOSED)]
+    PostRef = ref("Post")
+    PersonRef = ref("Person")
+    SectionRef = ref("Section")
+    ThemeRef = ref("Theme")
