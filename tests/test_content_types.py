@@ -62,7 +62,9 @@ async def test_a_mutation_and_an_import_refuse_the_same_values_in_the_same_words
         "slug": "s",
         "name": "N" * 201,
         "country_code": "XX",
-        "description": "nul \x00 inside",
+        # (A NUL character is refused too, but a request carrying one is refused whole before
+        # any mutation runs: tests/test_bad_input.py.)
+        "description": "fine",
         "founded_year": 1200,
         "website": "ftp://example.org",
     }
@@ -86,24 +88,23 @@ async def test_a_mutation_and_an_import_refuse_the_same_values_in_the_same_words
 
     imported = raised.value.problems
     assert [problem.field for problem in imported] == [
-        "name", "country_code", "description", "founded_year", "website",
+        "name", "country_code", "founded_year", "website",
     ]  # fmt: skip
     assert [error["field"] for error in created["createSection"]["errors"]] == [
-        "name", "countryCode", "description", "foundedYear", "website",
+        "name", "countryCode", "foundedYear", "website",
     ]  # fmt: skip
-    labels = ["name", "countryCode", "description", "foundedYear", "website"]
+    labels = ["name", "countryCode", "foundedYear", "website"]
     assert mutation_messages(created["createSection"]) == [
         f"{label}: {problem.message}." for label, problem in zip(labels, imported, strict=True)
     ]
     assert [problem.message for problem in imported] == [
         "is 201 characters long; the most is 200",
         "'XX' is not an ISO 3166-1 alpha-2 country code (such as 'DE')",
-        "contains a NUL character",
         "is 1200; it must be from 1800 to 2200",
         "'ftp://example.org' is not an http(s) URL",
     ]
     assert [error["code"] for error in created["createSection"]["errors"]] == [
-        "TOO_LONG", "INVALID", "INVALID", "INVALID", "INVALID",
+        "TOO_LONG", "INVALID", "INVALID", "INVALID",
     ]  # fmt: skip
 
 
