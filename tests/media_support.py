@@ -1,0 +1,57 @@
+"""Images made in the tests (with Pillow) and an S3 server for the media plugin's tests."""
+
+from __future__ import annotations
+
+import io
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from PIL import Image
+
+GPS_IFD = 0x8825
+ORIENTATION = 0x0112
+
+
+def image_bytes(
+    width: int = 640,
+    height: int = 480,
+    fmt: str = "JPEG",
+    *,
+    gps: bool = False,
+    orientation: int | None = None,
+    colour: tuple[int, int, int] = (200, 40, 40),
+) -> bytes:
+    """An image with a coloured left half, optionally with GPS EXIF and an orientation tag."""
+    image = Image.new("RGB", (width, height), (250, 250, 250))
+    image.paste(Image.new("RGB", (width // 2, height), colour), (0, 0))
+    exif = Image.Exif()
+    if gps:
+        # 48°51'29"N 2°17'40"E: where the photographer stood.
+        exif.get_ifd(GPS_IFD).update({1: "N", 2: (48.0, 51.0, 29.0), 3: "E", 4: (2.0, 17.0, 40.0)})
+    if orientation is not None:
+        exif[ORIENTATION] = orientation
+    out = io.BytesIO()
+    image.save(out, fmt, exif=exif.tobytes()) if len(exif) or gps else image.save(out, fmt)
+    return out.getvalue()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def s3_server() -> Iterator[str]:
+    """moto's S3 server on a free loopback port; yields its endpoint URL."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
