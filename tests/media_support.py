@@ -6,9 +6,11 @@ import io
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import count
 
 from PIL import Image
 
+_accounts = count(1)
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
 
@@ -55,3 +57,18 @@ def s3_server() -> Iterator[str]:
         yield f"http://{host}:{port}"
     finally:
         server.stop()
+
+
+async def media_token(pm: object, role: str = "editor", scopes: list[str] | None = None) -> str:
+    """A bearer token for a new account; all of the role's scopes (media:write too) unless given."""
+    from hub.access.models import Role, User
+    from hub.access.scopes import scope_catalogue
+    from hub.access.tokens import issue_token
+
+    number = next(_accounts)
+    user = await User.create(
+        email=f"media-{role}-{number}@example.org", role=Role(role), password_hash="unused"
+    )
+    catalogue = scope_catalogue(pm)  # type: ignore[arg-type]
+    wanted = catalogue.for_role(Role(role)) if scopes is None else scopes
+    return (await issue_token(user, wanted, catalogue)).token

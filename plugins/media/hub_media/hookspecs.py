@@ -20,8 +20,9 @@ def media_storage(settings: Settings) -> MediaStorage | None:
 
     ``save(key, source, content_type)`` writes a binary file object under ``key`` (replacing
     what was there), ``load(key, into)`` copies the object into a binary file object and returns
-    ``False`` when there is none, ``delete(key)`` forgets it (no error when absent). The methods
-    are synchronous and called in a worker thread. The first answer that is not ``None`` wins;
+    ``False`` when there is none, ``delete(key)`` forgets it (no error when absent) and
+    ``delete_all(prefix)`` every key under the folder ``prefix``. The methods are synchronous
+    and called in a worker thread. The first answer that is not ``None`` wins;
     the media plugin's own answer comes last: S3 when ``HUB_MEDIA_S3_BUCKET`` is set, else
     files under ``HUB_DATA_DIR/media``. Mark the implementation ``@hookimpl(optionalhook=True)``
     so your plugin still loads without the media plugin.

@@ -20,6 +20,8 @@ class MediaStorage(Protocol):
 
     def delete(self, key: str) -> None: ...
 
+    def delete_all(self, prefix: str) -> None: ...
+
 
 def checked_key(key: str) -> PurePosixPath:
     path = PurePosixPath(key)
@@ -60,3 +62,6 @@ class FileStorage:
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    def delete_all(self, prefix: str) -> None:
+        shutil.rmtree(self._path(prefix), ignore_errors=True)
