@@ -7,6 +7,7 @@ from hub import metrics
 from hub.access.models import Role
 from hub.access.permissions import RequireScope
 from hub.access.scopes import Scope
+from hub.access.secret import secret_key
 from hub.app import served_schema
 from hub.content.editing import ErrorCode, FieldError
 from hub.content.models import (
@@ -97,6 +98,7 @@ __all__ = [
     "paginate",
     "public_posts_filter",
     "ref",
+    "secret_key",
     "served_schema",
     "vacuum_analyze",
     "visible_posts",

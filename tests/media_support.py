@@ -72,3 +72,26 @@ async def media_token(pm: object, role: str = "editor", scopes: list[str] | None
     catalogue = scope_catalogue(pm)  # type: ignore[arg-type]
     wanted = catalogue.for_role(Role(role)) if scopes is None else scopes
     return (await issue_token(user, wanted, catalogue)).token
+
+
+async def add_image(app: object, content: bytes, **details: object) -> int:
+    """An image in the library of a running ``app`` (as `hub media add` adds it); its id."""
+    import tempfile
+    from pathlib import Path
+
+    from hub_media.runtime import storage
+    from hub_media.settings import MediaSettings
+    from hub_media.upload import ImageDetails, ingest
+
+    hub = app.state.hub  # type: ignore[attr-defined]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "image"
+        path.write_bytes(content)
+        asset = await ingest(
+            path,
+            "image",
+            ImageDetails(**details),  # type: ignore[arg-type]
+            storage(hub.plugin_manager, hub.settings),
+            MediaSettings.of(hub.settings),
+        )
+    return asset.id

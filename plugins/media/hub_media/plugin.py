@@ -6,9 +6,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pluggy
+from starlette.routing import BaseRoute
 
 from hub import LoaderFactory, ModelApp, PluginMetadata, Scope, Setting, Settings, hookimpl
-from hub_media import hookspecs, loaders, mutations, permissions, settings, types
+from hub_media import hookspecs, loaders, mutations, permissions, routes, settings, types
 from hub_media.commands import COMMANDS_NAME, MediaCommands
 from hub_media.runtime import default_storage
 from hub_media.storage import MediaStorage
@@ -60,3 +61,8 @@ def register_mutations() -> Sequence[type]:
 @hookimpl
 def register_dataloaders() -> Mapping[str, LoaderFactory]:
     return loaders.dataloaders()
+
+
+@hookimpl
+def register_routes(settings: Settings) -> Sequence[BaseRoute]:
+    return routes.rendition_routes(settings)
