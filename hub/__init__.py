@@ -30,7 +30,7 @@ from hub.content.validation import (
 from hub.content.visibility import public_posts_filter, visible_posts
 from hub.database import open_database, vacuum_analyze
 from hub.errors import CommandError, PluginError, UserError
-from hub.events import ContentEvent, EventKind
+from hub.events import ContentEvent, EventKind, dispatch_content_events
 from hub.graphql.budget import QueryBudget, grant_query_budget
 from hub.graphql.connection import Connection, Edge
 from hub.graphql.context import Context, Info, LoaderFactory
@@ -88,6 +88,7 @@ __all__ = [
     "check_slug",
     "check_url",
     "cost_hint",
+    "dispatch_content_events",
     "filter_posts",
     "grant_query_budget",
     "hookimpl",

@@ -9,7 +9,17 @@ import pluggy
 from starlette.routing import BaseRoute
 
 from hub import LoaderFactory, ModelApp, PluginMetadata, Scope, Setting, Settings, hookimpl
-from hub_media import hookspecs, loaders, mutations, permissions, routes, settings, types
+from hub_media import (
+    extensions,
+    hookspecs,
+    loaders,
+    mutations,
+    permissions,
+    placing,
+    routes,
+    settings,
+    types,
+)
 from hub_media.commands import COMMANDS_NAME, MediaCommands
 from hub_media.runtime import default_storage
 from hub_media.storage import MediaStorage
@@ -55,7 +65,16 @@ def register_types() -> Sequence[type]:
 
 @hookimpl
 def register_mutations() -> Sequence[type]:
-    return [mutations.MediaMutations]
+    return [mutations.MediaMutations, placing.PlacingMutations]
+
+
+@hookimpl
+def register_type_extensions() -> Mapping[str, Sequence[type]]:
+    return {
+        "Post": [extensions.PostImageFields],
+        "Person": [extensions.PersonImageFields],
+        "Section": [extensions.SectionImageFields],
+    }
 
 
 @hookimpl

@@ -5,24 +5,23 @@ from __future__ import annotations
 import asyncio
 
 from hub import Context
-from hub_media.models import PersonPhoto, PostImage, SectionImage
+from hub_media.placements import PLACEMENTS
 from hub_media.runtime import storage
 
 SHOWN = 3
+WHERE = {"Post": "the post", "Person": "the person", "Section": "the section"}
 
 
 async def where_used(asset_id: int) -> list[str]:
     """Each place, as words: 'the post "Peace now" (peace-now)'."""
-    posts = await PostImage.filter(asset_id=asset_id).values_list("post__title", "post__slug")
-    people = await PersonPhoto.filter(asset_id=asset_id).values_list("person__name", "person__slug")
-    sections = await SectionImage.filter(asset_id=asset_id).values_list(
-        "section__name", "section__slug"
-    )
-    return [
-        *(f'the featured image of the post "{title}" ({slug})' for title, slug in posts),
-        *(f'the photo of "{name}" ({slug})' for name, slug in people),
-        *(f'the image of the section "{name}" ({slug})' for name, slug in sections),
-    ]
+    uses: list[str] = []
+    for placement in PLACEMENTS:
+        owners = await placement.model.filter(asset_id=asset_id).values_list(
+            f"{placement.owner}__{placement.label_field}", f"{placement.owner}__slug"
+        )
+        where = WHERE[placement.type_name]
+        uses.extend(f'{where} "{label}" ({slug})' for label, slug in owners)
+    return uses
 
 
 def describe(uses: list[str]) -> str:
