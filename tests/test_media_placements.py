@@ -178,13 +178,14 @@ async def test_an_image_in_use_is_not_deleted_and_the_post_is_named(
         )
     )["node"]["url"]
     assert (await client.get(url)).status_code == 200
+    assert len(list((tmp_path / "media" / "renditions").rglob("*.jpg"))) == 1
 
     await editor_gql.data(SET_FEATURED, {"post": gid("Post", post.id), "image": None})
     deleted = await editor_gql.data(DELETE, {"id": gid("Image", pk)})
     assert deleted == {"deleteImage": gid("Image", pk)}
     assert not await Asset.exists(id=pk)
     assert list((tmp_path / "media" / "originals").iterdir()) == []
-    assert not (tmp_path / "media" / "renditions" / str(pk)).exists()
+    assert list((tmp_path / "media" / "renditions").rglob("*.jpg")) == []
     assert (await client.get(url)).status_code == 404
 
 

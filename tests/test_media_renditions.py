@@ -4,20 +4,30 @@ from __future__ import annotations
 
 import base64
 import io
+import uuid
 from pathlib import Path
 from typing import Any
 
+import boto3
 import httpx
 import hub_media.plugin
 import pytest
 from hub_media.renditions import FORMATS
-from hub_media.settings import BASE_URL, MAX_RENDITION_SIZE
+from hub_media.settings import (
+    BASE_URL,
+    MAX_RENDITION_SIZE,
+    S3_ACCESS_KEY_ID,
+    S3_BUCKET,
+    S3_ENDPOINT_URL,
+    S3_REGION,
+    S3_SECRET_ACCESS_KEY,
+)
 from PIL import Image
 from starlette.applications import Starlette
 
 from hub import Settings
 from tests.conftest import GraphQLClient
-from tests.media_support import GPS_IFD, add_image, image_bytes
+from tests.media_support import GPS_IFD, add_image, image_bytes, media_token, s3_server
 
 
 @pytest.fixture
@@ -224,3 +234,72 @@ async def test_urls_start_with_the_configured_origin(
     settings = load_settings(pm, Settings(data_dir=tmp_path, extra={BASE_URL: base}))
     spec = planned((800, 600), 400, None, Fit.COVER, "jpg", 2000)
     assert rendition_url(settings, 7, 1, spec).startswith(f"{base}/media/7/1/")
+
+
+async def test_moving_the_focal_point_through_the_api_makes_new_urls(
+    app: Starlette, gql: GraphQLClient, client: httpx.AsyncClient
+) -> None:
+    pk = await add_image(app, image_bytes(900, 600), alt="Before")
+    token = await media_token(app.state.hub.plugin_manager)
+    editor = GraphQLClient(client, {"authorization": f"Bearer {token}"})
+    update = (
+        "mutation($id: ID!, $details: ImageDetailsInput!) { updateImage(id: $id, details: "
+        "$details) { alt focalPoint { x y } url(width: 300, height: 300) } }"
+    )
+    before = (await image_field(gql, pk, "url(width: 300, height: 300)"))["url"]
+    renamed = await editor.data(update, {"id": node_id(pk), "details": {"alt": "After"}})
+    assert renamed["updateImage"]["url"] == before  # text only: same pixels, same URL
+    moved = await editor.data(
+        update, {"id": node_id(pk), "details": {"focalPoint": {"x": 0.2, "y": 0.8}}}
+    )
+    image = moved["updateImage"]
+    assert image["alt"] == "After"
+    assert image["focalPoint"] == {"x": 0.2, "y": 0.8}
+    assert image["url"] != before
+    assert f"/media/{pk}/2/" in image["url"]
+
+
+async def test_renditions_are_kept_in_an_s3_bucket_when_configured(
+    database_url: str, tmp_path: Path
+) -> None:
+    from asgi_lifespan import LifespanManager
+    from tortoise import Tortoise
+
+    from hub.app import create_app
+    from hub.plugins import get_plugin_manager
+
+    with s3_server() as endpoint:
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+        # moto keeps its buckets in the process, from one server to the next: one per test.
+        bucket = f"hub-media-{uuid.uuid4().hex[:12]}"
+        s3.create_bucket(Bucket=bucket)
+        extra = {
+            S3_BUCKET: bucket,
+            S3_ENDPOINT_URL: endpoint,
+            S3_REGION: "us-east-1",
+            S3_ACCESS_KEY_ID: "test",
+            S3_SECRET_ACCESS_KEY: "test",
+        }
+        settings = Settings(data_dir=tmp_path, database_url=database_url, extra=extra)
+        pm = get_plugin_manager(extra_plugins=[hub_media.plugin], load_entry_points=False)
+        application = create_app(settings, pm)
+        async with LifespanManager(application):
+            await Tortoise.generate_schemas()
+            pk = await add_image(application, image_bytes(800, 600, gps=True))
+            transport = httpx.ASGITransport(app=application)
+            async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as http:
+                url = (await image_field(GraphQLClient(http), pk, "url(width: 200)"))["url"]
+                _, rendition = await fetch_image(http, url)
+        keys = sorted(item["Key"] for item in s3.list_objects_v2(Bucket=bucket)["Contents"])
+    assert rendition.size == (200, 150)
+    assert not rendition.getexif().get_ifd(GPS_IFD)
+    [original, kept] = keys
+    stem = original.removeprefix("originals/").removesuffix(".jpg")
+    assert kept == f"renditions/{stem}/v1/200x150-cover.jpg"
+    assert not (tmp_path / "media").exists()

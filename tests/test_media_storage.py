@@ -105,6 +105,21 @@ def test_an_s3_bucket_keeps_the_files_when_configured(s3_endpoint: str, tmp_path
     assert not store.load("originals/c.jpg", io.BytesIO())
 
 
+@pytest.mark.parametrize("backend", ["files", "s3"])
+def test_deleting_a_folder_forgets_only_its_keys(
+    s3_endpoint: str, tmp_path: Path, backend: str
+) -> None:
+    extra = s3_settings(s3_endpoint, prefix=f"folders-{tmp_path.name}") if backend == "s3" else {}
+    store = chosen_storage(tmp_path, extra)
+    for key in ("renditions/ab/v1/1x1-cover.jpg", "renditions/ab/v2/1x1-cover.jpg",
+                "renditions/abc/v1/1x1-cover.jpg"):  # fmt: skip
+        store.save(key, io.BytesIO(b"x"), "image/jpeg")
+    store.delete_all("renditions/ab")
+    assert not store.load("renditions/ab/v1/1x1-cover.jpg", io.BytesIO())
+    assert not store.load("renditions/ab/v2/1x1-cover.jpg", io.BytesIO())
+    assert store.load("renditions/abc/v1/1x1-cover.jpg", io.BytesIO())
+
+
 def test_a_plugin_can_provide_the_storage(tmp_path: Path) -> None:
     class Elsewhere:
         @hookimpl

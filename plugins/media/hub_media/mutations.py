@@ -153,5 +153,5 @@ class MediaMutations:
             raise UserError(
                 f"The image is still shown: {usage.describe(uses)}.", argument="id"
             ) from error
-        await usage.forget_files(info.context, asset.original_key, pk)
+        await usage.forget_files(info.context, asset.original_key)
         return id

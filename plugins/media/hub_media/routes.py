@@ -60,7 +60,7 @@ def rendition_routes(settings: Settings) -> list[BaseRoute]:
             current = rendition_url(settings, asset_id, asset["version"], spec)
             return RedirectResponse(current, 302, headers={"cache-control": "no-store"})
         store = storage(request.app.state.hub.plugin_manager, settings)
-        key = rendition_key(asset_id, version, spec)
+        key = rendition_key(asset["original_key"], version, spec)
         kept = io.BytesIO()
         if not await asyncio.to_thread(store.load, key, kept):
             focal = (asset["focal_x"], asset["focal_y"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from hub import Settings
 from hub_media.renditions import RenditionSpec
 from hub_media.settings import MediaSettings
@@ -20,5 +22,11 @@ def rendition_url(settings: Settings, asset_id: int, version: int, spec: Renditi
     return f"{base}{PREFIX}/{asset_id}/{version}/{signature}/{spec.name}"
 
 
-def rendition_key(asset_id: int, version: int, spec: RenditionSpec) -> str:
-    return f"renditions/{asset_id}/v{version}/{spec.name}"
+def renditions_folder(original_key: str) -> str:
+    """Named after the original's own random name, not the asset id: a database restored from
+    a backup (ids reused) never meets another image's renditions in storage."""
+    return f"renditions/{PurePosixPath(original_key).stem}"
+
+
+def rendition_key(original_key: str, version: int, spec: RenditionSpec) -> str:
+    return f"{renditions_folder(original_key)}/v{version}/{spec.name}"

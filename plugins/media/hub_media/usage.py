@@ -7,6 +7,7 @@ import asyncio
 from hub import Context
 from hub_media.placements import PLACEMENTS
 from hub_media.runtime import storage
+from hub_media.urls import renditions_folder
 
 SHOWN = 3
 WHERE = {"Post": "the post", "Person": "the person", "Section": "the section"}
@@ -30,7 +31,7 @@ def describe(uses: list[str]) -> str:
     return f"{shown} and {more} more" if more > 0 else shown
 
 
-async def forget_files(context: Context, original_key: str, asset_id: int) -> None:
+async def forget_files(context: Context, original_key: str) -> None:
     store = storage(context.plugin_manager, context.settings)
     await asyncio.to_thread(store.delete, original_key)
-    await asyncio.to_thread(store.delete_all, f"renditions/{asset_id}")
+    await asyncio.to_thread(store.delete_all, renditions_folder(original_key))
