@@ -14,7 +14,7 @@ import pytest
 from hub_media.models import Asset
 from starlette.applications import Starlette
 
-from hub import Settings
+from hub import ContentEvent, EventKind, Settings, hookimpl
 from tests import factories
 from tests.conftest import GraphQLClient, SQLCounter
 from tests.media_support import add_image, image_bytes, media_token
@@ -41,9 +41,23 @@ def gid(type_name: str, pk: int) -> str:
     return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
+class EventRecorder:
+    def __init__(self) -> None:
+        self.events: list[ContentEvent] = []
+
+    @hookimpl
+    def content_event(self, event: ContentEvent) -> None:
+        self.events.append(event)
+
+
 @pytest.fixture
-def extra_plugins() -> list[object]:
-    return [hub_media.plugin]
+def recorder() -> EventRecorder:
+    return EventRecorder()
+
+
+@pytest.fixture
+def extra_plugins(recorder: EventRecorder) -> list[object]:
+    return [hub_media.plugin, recorder]
 
 
 @pytest.fixture(params=[True, False], ids=["compiled", "graphql-core"])
@@ -197,3 +211,22 @@ async def test_deleting_a_post_forgets_its_featured_image_link(
     await editor_gql.data(SET_FEATURED, {"post": gid("Post", post.id), "image": gid("Image", pk)})
     await post.delete()
     assert await editor_gql.data(DELETE, {"id": gid("Image", pk)})
+
+
+async def test_changes_are_announced_for_what_shows_the_image(
+    app: Starlette, editor_gql: GraphQLClient, recorder: EventRecorder
+) -> None:
+    pk = await add_image(app, image_bytes(), alt="Old")
+    post = await factories.post(slug="peace-now")
+    await editor_gql.data(SET_FEATURED, {"post": gid("Post", post.id), "image": gid("Image", pk)})
+    assert [(e.kind, e.pk, e.slug) for e in recorder.events] == [
+        (EventKind.POST_UPDATED, post.id, "peace-now")
+    ]
+    recorder.events.clear()
+    await editor_gql.data(
+        'mutation($id: ID!) { updateImage(id: $id, details: {alt: "New"}) { alt } }',
+        {"id": gid("Image", pk)},
+    )
+    [event] = recorder.events
+    assert (event.kind, event.type_name, event.pk) == (EventKind.POST_UPDATED, "Post", post.id)
+    assert event.changes == {"featuredImage": {"alt": "New"}}

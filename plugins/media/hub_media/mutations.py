@@ -11,7 +11,7 @@ from strawberry.file_uploads import Upload
 from strawberry.types.unset import UNSET
 from tortoise.exceptions import IntegrityError
 
-from hub import Info, RequireScope, UserError
+from hub import Info, RequireScope, UserError, dispatch_content_events
 from hub_media import usage
 from hub_media.images import RefusedImage
 from hub_media.models import Asset
@@ -128,6 +128,14 @@ class MediaMutations:
         if moved:
             asset.version += 1
         await asset.save()
+        changed = {
+            name: value
+            for name, value in wanted.__dict__.items()
+            if value != getattr(current, name)
+        }
+        if changed:
+            events = await usage.changed_owners(pk, changed)
+            await dispatch_content_events(info.context.plugin_manager, events)
         return await image_of(pk)
 
     @strawberry.mutation(

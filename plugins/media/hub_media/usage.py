@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from hub import Context
+from hub import ContentEvent, Context
 from hub_media.placements import PLACEMENTS
 from hub_media.runtime import storage
 from hub_media.urls import renditions_folder
@@ -23,6 +23,21 @@ async def where_used(asset_id: int) -> list[str]:
         where = WHERE[placement.type_name]
         uses.extend(f'{where} "{label}" ({slug})' for label, slug in owners)
     return uses
+
+
+async def changed_owners(asset_id: int, changes: dict[str, object]) -> list[ContentEvent]:
+    """A content event for each post, person and section showing the image, whose answers
+    (cached ones too) change with it."""
+    events: list[ContentEvent] = []
+    for placement in PLACEMENTS:
+        owners = await placement.model.filter(asset_id=asset_id).values_list(
+            placement.owner_id, f"{placement.owner}__slug"
+        )
+        events.extend(
+            ContentEvent(placement.event, placement.type_name, pk, slug, {placement.field: changes})
+            for pk, slug in owners
+        )
+    return events
 
 
 def describe(uses: list[str]) -> str:
