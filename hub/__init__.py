@@ -7,6 +7,7 @@ from hub import metrics
 from hub.access.models import Role
 from hub.access.permissions import RequireScope
 from hub.access.scopes import Scope
+from hub.access.secret import secret_key
 from hub.app import served_schema
 from hub.content import declarations as declare
 from hub.content.checking import Invalid, check_values
@@ -32,7 +33,7 @@ from hub.content.validation import (
 from hub.content.visibility import public_posts_filter, visible_posts
 from hub.database import open_database, vacuum_analyze
 from hub.errors import CommandError, PluginError, UserError
-from hub.events import ContentEvent, EventKind
+from hub.events import ContentEvent, EventKind, dispatch_content_events
 from hub.graphql.arguments import (
     checked_argument,
     country_argument,
@@ -105,6 +106,7 @@ __all__ = [
     "cost_hint",
     "country_argument",
     "declare",
+    "dispatch_content_events",
     "filter_posts",
     "grant_query_budget",
     "hookimpl",
@@ -117,6 +119,7 @@ __all__ = [
     "public_posts_filter",
     "ref",
     "row_reader",
+    "secret_key",
     "served_schema",
     "slug_argument",
     "vacuum_analyze",

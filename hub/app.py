@@ -26,7 +26,7 @@ from hub.graphql.schema import BuiltSchema, build_schema
 from hub.graphql.view import HubGraphQL
 from hub.http import BodySizeLimit, BusyDatabaseAnswer
 from hub.plugin_rules import check_route_prefixes, declared_settings
-from hub.plugins import call_each_async, get_plugin_manager, iter_results
+from hub.plugins import call_each_async, declared_metadata, get_plugin_manager, iter_results
 from hub.settings import Settings
 from hub.sql_statements import SQLStatementsHeader, statements_counted
 
@@ -79,7 +79,10 @@ def create_app(
     settings = load_settings(pm, settings)
     built = build_schema(pm, settings)
     graphiql = GraphiQLPage() if settings.graphiql else None
-    graphql = HubGraphQL(built.schema, settings, pm, built.loader_factories, graphiql)
+    uploads = any(metadata.accepts_uploads for metadata in declared_metadata(pm).values())
+    graphql = HubGraphQL(
+        built.schema, settings, pm, built.loader_factories, graphiql, multipart_uploads=uploads
+    )
 
     async def home(request: Request) -> Response:
         return RedirectResponse("/graphql")

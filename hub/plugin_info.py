@@ -29,6 +29,8 @@ class PluginMetadata:
     A plugin's routes live under ``/<name>`` (``/sections_map`` or ``/sections-map``) and its
     settings are named ``HUB_<NAME>_...``; ``route_prefixes`` and ``shared_settings`` declare
     the exceptions (``("/oembed",)``, ``("HUB_REDIS_URL",)``), so that they are deliberate.
+    ``accepts_uploads``: the plugin's mutations take Strawberry's ``Upload`` scalar, so
+    ``/graphql`` accepts GraphQL multipart requests (off unless a loaded plugin asks for it).
     """
 
     hub: str | None = None
@@ -37,6 +39,7 @@ class PluginMetadata:
     homepage: str | None = None
     route_prefixes: tuple[str, ...] = ()
     shared_settings: tuple[str, ...] = ()
+    accepts_uploads: bool = False
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,9 @@ SETTINGS: tuple[Setting[Any], ...] = (
         SECRET_KEY,
         str,
         "",
-        "Key that signs preview links (32+ random characters). Unset: a random key per process, "
-        "so links die on restart and fail across workers.",
+        "Key that signs preview links and plugins' signed URLs, such as image renditions (32+ "
+        "random characters). Unset: a random key per process, so links die on restart and fail "
+        "across workers.",
         _check_secret,
     ),
 )

@@ -12,6 +12,10 @@ spec asks of the transport and Strawberry leaves out (the tests run the ``graphq
 - ``variables`` and ``extensions`` in a GET URL: JSON objects, where ``null`` means none;
 - transport errors (bad JSON, missing query, ...) as a JSON body with ``errors``, not plain text.
 
+GraphQL multipart requests (file uploads) are accepted only when a plugin declares
+``PluginMetadata(accepts_uploads=True)``, and only with a header that a cross-site HTML form
+cannot send, so a browser asks the CORS policy first (CSRF).
+
 Browsers get the hub's own GraphiQL page (:mod:`hub.graphiql`) instead of Strawberry's, which
 loads its scripts from a CDN.
 """
@@ -51,6 +55,8 @@ SUBSCRIPTIONS_OVER_WEBSOCKET = (
     "Subscriptions are not served over HTTP GET or POST: open a WebSocket to this same URL "
     "with the graphql-transport-ws protocol."
 )
+#: A multipart request must carry one of these: a plain HTML form can send neither.
+PREFLIGHT_HEADERS = ("authorization", "graphql-require-preflight")
 #: Where an HTTP request keeps its GraphQL context (``request.state.hub_graphql_context``).
 CONTEXT_STATE_KEY = "hub_graphql_context"
 
@@ -124,8 +130,14 @@ class HubGraphQL(GraphQL[Context, None]):
         plugin_manager: pluggy.PluginManager,
         loader_factories: Mapping[str, LoaderFactory],
         graphiql: GraphiQLPage | None = None,
+        multipart_uploads: bool = False,
     ) -> None:
-        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+        super().__init__(
+            schema,
+            graphql_ide="graphiql",
+            allow_queries_via_get=True,
+            multipart_uploads_enabled=multipart_uploads,
+        )
         self.settings = settings
         self.plugin_manager = plugin_manager
         self.loader_factories = loader_factories
@@ -287,6 +299,15 @@ class HubGraphQL(GraphQL[Context, None]):
         if sub_response.background:
             response.background = sub_response.background
         return response
+
+    async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, str]:
+        if not any(request.headers.get(name) for name in PREFLIGHT_HEADERS):
+            raise HTTPException(
+                400,
+                "A multipart request needs an `Authorization` or `GraphQL-Require-Preflight` "
+                "header (any value): it keeps other sites' forms from posting here (CSRF).",
+            )
+        return await super().parse_multipart(request)
 
     def parse_json(self, data: str | bytes) -> Any:
         try:

@@ -1,0 +1,1 @@
+"""hub-media: images for posts, people and sections, with signed renditions."""

@@ -1,0 +1,94 @@
+"""Mutations that show an image on a post, a person or a section (or stop showing one)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from tortoise.transactions import in_transaction
+
+from hub import (
+    ContentEvent,
+    Info,
+    PersonRef,
+    PostRef,
+    RequireScope,
+    SectionRef,
+    UserError,
+    dispatch_content_events,
+)
+from hub_media.models import Asset
+from hub_media.mutations import image_pk
+from hub_media.placements import PERSON, POST, SECTION, Placement
+
+CONTENT_WRITE = "content:write"
+
+
+async def place(info: Info, placement: Placement, owner: relay.GlobalID, image: Any) -> Any:
+    argument = placement.owner
+    if owner.type_name != placement.type_name or not owner.node_id.isdigit():
+        raise UserError(
+            f"`{argument}` must be the id of a {placement.type_name}.", argument=argument
+        )
+    owner_pk = int(owner.node_id)
+    rows = await placement.owner_model.filter(id=owner_pk).values("slug")
+    if not rows:
+        raise UserError(
+            f"There is no {placement.type_name.lower()} with the id {owner}.", argument=argument
+        )
+    asset_pk = None if image is None else image_pk(image, "image")
+    if asset_pk is not None and not await Asset.exists(id=asset_pk):
+        raise UserError(f"There is no image with the id {image}.", argument="image")
+    async with in_transaction():
+        links = placement.model.filter(**{placement.owner_id: owner_pk})
+        if asset_pk is None:
+            await links.delete()
+        elif not await links.update(asset_id=asset_pk):
+            await placement.model(**{placement.owner_id: owner_pk, "asset_id": asset_pk}).save()
+    await dispatch_content_events(
+        info.context.plugin_manager,
+        [
+            ContentEvent(
+                placement.event,
+                placement.type_name,
+                owner_pk,
+                rows[0]["slug"],
+                {placement.field: None if image is None else str(image)},
+            )
+        ],
+    )
+    return await info.context.loaders[f"{placement.owner}_by_id"].load(owner_pk)
+
+
+@strawberry.type
+class PlacingMutations:
+    @strawberry.mutation(
+        permission_classes=[RequireScope(CONTENT_WRITE)],
+        description="Show an image with a post (`image: null` shows none).",
+    )
+    async def set_featured_image(
+        self, info: Info, post: relay.GlobalID, image: relay.GlobalID | None
+    ) -> PostRef | None:
+        placed: PostRef | None = await place(info, POST, post, image)
+        return placed
+
+    @strawberry.mutation(
+        permission_classes=[RequireScope(CONTENT_WRITE)],
+        description="Set a person's photo (`image: null` removes it).",
+    )
+    async def set_person_photo(
+        self, info: Info, person: relay.GlobalID, image: relay.GlobalID | None
+    ) -> PersonRef | None:
+        placed: PersonRef | None = await place(info, PERSON, person, image)
+        return placed
+
+    @strawberry.mutation(
+        permission_classes=[RequireScope(CONTENT_WRITE)],
+        description="Set a section's image (`image: null` removes it).",
+    )
+    async def set_section_image(
+        self, info: Info, section: relay.GlobalID, image: relay.GlobalID | None
+    ) -> SectionRef | None:
+        placed: SectionRef | None = await place(info, SECTION, section, image)
+        return placed
