@@ -8,6 +8,13 @@ from hub.access.models import Role
 from hub.access.permissions import RequireScope
 from hub.access.scopes import Scope
 from hub.app import served_schema
+from hub.command_context import (
+    CommandContext,
+    command_context,
+    command_database,
+    command_settings,
+    run_in_database,
+)
 from hub.content.editing import ErrorCode, FieldError
 from hub.content.models import (
     Person,
@@ -44,6 +51,7 @@ from hub.plugin_info import PluginMetadata
 from hub.settings import Setting, Settings
 
 __all__ = [
+    "CommandContext",
     "CommandError",
     "Connection",
     "ContentEvent",
@@ -86,6 +94,9 @@ __all__ = [
     "check_language_tag",
     "check_slug",
     "check_url",
+    "command_context",
+    "command_database",
+    "command_settings",
     "cost_hint",
     "filter_posts",
     "grant_query_budget",
@@ -97,6 +108,7 @@ __all__ = [
     "paginate",
     "public_posts_filter",
     "ref",
+    "run_in_database",
     "served_schema",
     "vacuum_analyze",
     "visible_posts",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import json
@@ -15,7 +14,6 @@ import httpx
 import hub_delivery.plugin
 import pytest
 from asgi_lifespan import LifespanManager
-from hub_delivery.commands import MODEL_APPS
 from hub_delivery.registration import register
 from hub_delivery.settings import ALLOWLIST, MAX_AGE, TYPE_MAX_AGE
 from tortoise import Tortoise
@@ -375,20 +373,11 @@ def test_hub_queries_register_stores_documents_and_prints_their_hash(
     database = f"sqlite://{tmp_path / 'hub.sqlite3'}"
     monkeypatch.setenv("HUB_DATABASE_URL", database)
 
-    async def create_table() -> None:
-        await Tortoise.init(
-            db_url=database,
-            modules={label: [module] for label, module in MODEL_APPS.items()},
-            _enable_global_fallback=True,
-        )
-        await Tortoise.generate_schemas()
-        await Tortoise.close_connections()
-
-    asyncio.run(create_table())
     good = tmp_path / "front-page.graphql"
     good.write_text(FRONT_PAGE, encoding="utf-8")
     runner = CliRunner()
     hub = build_cli()
+    assert runner.invoke(hub, ["migrate"]).exit_code == 0
     first = runner.invoke(hub, ["queries", "register", str(good)])
     assert first.exit_code == 0, first.output
     assert f"{FRONT_PAGE_HASH}" in first.output

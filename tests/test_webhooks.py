@@ -227,10 +227,8 @@ def test_subscribers_are_managed_from_the_command_line(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HUB_DATABASE_URL", database_url)
-    settings = Settings(data_dir=tmp_path, database_url=database_url)
-    pm = get_plugin_manager(extra_plugins=[hub_webhooks.plugin], load_entry_points=False)
-    asyncio.run(apply_migrations(pm, settings))
     cli, runner = build_cli(), CliRunner(env={"COLUMNS": "200"})
+    assert runner.invoke(cli, ["migrate"]).exit_code == 0
 
     refused = runner.invoke(cli, ["webhooks", "add", "ftp://example.org"])
     assert refused.exit_code == 1

@@ -73,7 +73,7 @@ class DonationsRuntime:
     def register_commands(self, cli: typer.Typer) -> None:
         from hub_donations.export import register
 
-        register(cli, self.plugin_manager)
+        register(cli)
 
 
 def runtime(pm: pluggy.PluginManager) -> DonationsRuntime:
