@@ -45,6 +45,7 @@ from hub.graphql.loaded import loaded_field
 from hub.graphql.nodes import nodes_by_pk
 from hub.graphql.pagination import Ordering, PageArgs, PageInfo, SortColumn, paginate
 from hub.graphql.refs import PersonRef, PostRef, SectionRef, ThemeRef, ref
+from hub.hookcalls import call_each_async, plugin_calls
 from hub.hookimpl import hookimpl
 from hub.models import ModelApp
 from hub.plugin_info import PluginMetadata
@@ -90,6 +91,7 @@ __all__ = [
     "Theme",
     "ThemeRef",
     "UserError",
+    "call_each_async",
     "check_country_code",
     "check_language_tag",
     "check_slug",
@@ -106,6 +108,7 @@ __all__ = [
     "nodes_by_pk",
     "open_database",
     "paginate",
+    "plugin_calls",
     "public_posts_filter",
     "ref",
     "run_in_database",

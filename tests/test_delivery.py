@@ -57,10 +57,21 @@ class PurgeRecorder:
         PURGED.append(list(keys))
 
 
+class BrokenPurger:
+    """A CDN plugin whose purge fails: logged with its name, the others still purge."""
+
+    __name__ = "broken-purger"
+
+    @staticmethod
+    @hookimpl(optionalhook=True)
+    def purge_cache(keys: Sequence[str]) -> None:
+        raise ConnectionError("the CDN did not answer")
+
+
 @pytest.fixture
 def extra_plugins() -> list[object]:
     PURGED.clear()
-    return [hub_delivery.plugin, PurgeRecorder()]
+    return [hub_delivery.plugin, BrokenPurger(), PurgeRecorder()]
 
 
 @pytest.fixture
@@ -241,7 +252,9 @@ async def test_cached_answers_are_byte_identical_and_cost_no_sql(
     assert int(cached.headers["age"]) >= 0
 
 
-async def test_publishing_a_post_purges_the_cached_front_page(client: httpx.AsyncClient) -> None:
+async def test_publishing_a_post_purges_the_cached_front_page(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
     await content()
     draft = await factories.post("breaking", status=PostStatus.DRAFT, published_at=None)
     before = await get_front_page(client)
@@ -261,6 +274,7 @@ async def test_publishing_a_post_purges_the_cached_front_page(client: httpx.Asyn
     )
     assert published.json()["data"]["publishPost"]["errors"] == []
     assert ["Query", "Post", f"Post:{draft.id}"] in PURGED
+    assert "plugin 'broken-purger' failed in hook purge_cache" in caplog.text
 
     after = await get_front_page(client)
     assert after.json()["data"]["posts"]["edges"][0]["node"]["slug"] == "breaking"
