@@ -90,13 +90,19 @@ def plugin_docs(
     console.print(f"{path}: {'updated' if update(path) else 'already up to date'}")
 
 
-def build_cli() -> typer.Typer:
+def build_cli(
+    settings: Settings | None = None, pm: pluggy.PluginManager | None = None
+) -> typer.Typer:
     """The CLI with every loaded plugin's commands; settings errors end in one clear line.
 
-    Every command runs with one :class:`~hub.command_context.CommandContext` (these settings,
-    this plugin manager) as typer's context object: ``hub.command_context()`` reads it.
+    Settings and plugins come from the environment unless given (``hub.testing.hub_cli`` gives
+    them). Every command runs with one :class:`~hub.command_context.CommandContext` (these
+    settings, this plugin manager) as typer's context object: ``hub.command_context()`` reads it.
     """
-    settings, pm = load_current()
+    if settings is None or pm is None:
+        settings, pm = load_current()
+    else:
+        settings = load_settings(pm, settings)
     cli = typer.Typer(
         help="hub: a GraphQL content hub for advocacy organisations.",
         cls=HubCommands,
