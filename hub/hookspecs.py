@@ -61,7 +61,8 @@ def register_settings() -> Sequence[Setting[Any]]:
 
     Return ``Setting(name, type, default, help, validate)`` objects; names start with ``HUB_``
     and your plugin's name. Values are read once at start-up and available everywhere as
-    ``settings.get("HUB_MYPLUGIN_X")``; a bad value stops start-up with a message naming it.
+    ``settings.value(MY_SETTING)``, typed as the ``Setting`` declares (``settings.get(name)``
+    for the untyped value); a bad value stops start-up with a message naming it.
     """
 
 
