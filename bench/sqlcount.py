@@ -2,14 +2,13 @@
 
 Each operation is sent once to warm up and once counted, through the ASGI app itself (no
 socket): the hub's statements are read from Tortoise's ``tortoise.db_client`` logger at DEBUG,
-as ``tests/conftest.py``'s SQLCounter does; the baseline counts the statements it sends.
+with the hub's own counter (``hub.testing.sql_statements``); the baseline counts the statements
+it sends.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,33 +18,7 @@ from starlette.applications import Starlette
 
 from bench import baseline
 from bench.queries import Operation
-
-SQL_VERBS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
-
-
-class StatementLog(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.statements: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage().lstrip()
-        if message.upper().startswith(SQL_VERBS):
-            self.statements.append(message)
-
-
-@contextmanager
-def tortoise_statements() -> Iterator[StatementLog]:
-    logger = logging.getLogger("tortoise.db_client")
-    handler = StatementLog()
-    previous = logger.level
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)
+from hub.sql_statements import statements_logged
 
 
 async def answer(client: httpx.AsyncClient, operation: Operation) -> Any:
@@ -78,7 +51,7 @@ async def count_statements(
                 if operation.persisted:
                     await hub.get(operation.path(with_document=True))
                 await answer(hub, operation)
-                with tortoise_statements() as log:
+                with statements_logged() as log:
                     await answer(hub, operation)
                 await answer(base, operation)
                 before = store.statements

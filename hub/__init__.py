@@ -9,6 +9,13 @@ from hub.access.permissions import RequireScope
 from hub.access.scopes import Scope
 from hub.access.secret import secret_key
 from hub.app import served_schema
+from hub.command_context import (
+    CommandContext,
+    command_context,
+    command_database,
+    command_settings,
+    run_in_database,
+)
 from hub.content import declarations as declare
 from hub.content.checking import Invalid, check_values
 from hub.content.declarations import ColumnKind, ContentType, Field, Link, row_reader
@@ -48,6 +55,7 @@ from hub.graphql.loaded import loaded_field
 from hub.graphql.nodes import nodes_by_pk
 from hub.graphql.pagination import Ordering, PageArgs, PageInfo, SortColumn, paginate
 from hub.graphql.refs import PersonRef, PostRef, SectionRef, ThemeRef, ref
+from hub.hookcalls import call_each_async, plugin_calls
 from hub.hookimpl import hookimpl
 from hub.models import ModelApp
 from hub.plugin_info import PluginMetadata
@@ -55,6 +63,7 @@ from hub.settings import Setting, Settings
 
 __all__ = [
     "ColumnKind",
+    "CommandContext",
     "CommandError",
     "Connection",
     "ContentEvent",
@@ -97,12 +106,16 @@ __all__ = [
     "Theme",
     "ThemeRef",
     "UserError",
+    "call_each_async",
     "check_country_code",
     "check_language_tag",
     "check_slug",
     "check_url",
     "check_values",
     "checked_argument",
+    "command_context",
+    "command_database",
+    "command_settings",
     "cost_hint",
     "country_argument",
     "declare",
@@ -116,9 +129,11 @@ __all__ = [
     "nodes_by_pk",
     "open_database",
     "paginate",
+    "plugin_calls",
     "public_posts_filter",
     "ref",
     "row_reader",
+    "run_in_database",
     "secret_key",
     "served_schema",
     "slug_argument",

@@ -17,6 +17,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from hub.app import load_settings
+from hub.command_context import CommandContext, command_context, running
 from hub.errors import CommandError
 from hub.failures import reason_for
 from hub.plugins import get_plugin_manager, iter_results
@@ -36,6 +37,9 @@ class HubCommands(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:  # typer.Context; typed loosely across typer versions
         try:
+            if isinstance(ctx.obj, CommandContext):
+                with running(ctx.obj):
+                    return super().invoke(ctx)
             return super().invoke(ctx)
         except Exception as error:
             reason = reason_for(error)
@@ -86,13 +90,25 @@ def plugin_docs(
     console.print(f"{path}: {'updated' if update(path) else 'already up to date'}")
 
 
-def build_cli() -> typer.Typer:
-    """The CLI with every loaded plugin's commands; settings errors end in one clear line."""
+def build_cli(
+    settings: Settings | None = None, pm: pluggy.PluginManager | None = None
+) -> typer.Typer:
+    """The CLI with every loaded plugin's commands; settings errors end in one clear line.
+
+    Settings and plugins come from the environment unless given (``hub.testing.hub_cli`` gives
+    them). Every command runs with one :class:`~hub.command_context.CommandContext` (these
+    settings, this plugin manager) as typer's context object: ``hub.command_context()`` reads it.
+    """
+    if settings is None or pm is None:
+        settings, pm = load_current()
+    else:
+        settings = load_settings(pm, settings)
     cli = typer.Typer(
         help="hub: a GraphQL content hub for advocacy organisations.",
         cls=HubCommands,
         no_args_is_help=True,
         pretty_exceptions_enable=False,
+        context_settings={"obj": CommandContext(settings, pm)},
     )
 
     @cli.command()
@@ -247,13 +263,19 @@ def build_cli() -> typer.Typer:
 
     cli.add_typer(schema_cli, name="schema")
     cli.add_typer(plugin_cli, name="plugin")
-    _, pm = current()
     for _ in iter_results(pm, "register_commands", cli=cli):
         pass
     return cli
 
 
 def current() -> tuple[Settings, pluggy.PluginManager]:
+    """The running command's settings and plugin manager."""
+    context = command_context()
+    return context.settings, context.plugin_manager
+
+
+def load_current() -> tuple[Settings, pluggy.PluginManager]:
+    """Settings from the environment and the plugins they enable."""
     settings = Settings.from_env()
     pm = get_plugin_manager(disabled=settings.plugins_disabled)
     return load_settings(pm, settings), pm

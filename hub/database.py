@@ -15,6 +15,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
 from tortoise.migrations.autodetector import MigrationAutodetector
+from tortoise.migrations.executor import MigrationExecutor
 from tortoise.migrations.graph import MigrationKey
 from tortoise.migrations.loader import MigrationLoader
 from tortoise.migrations.recorder import MigrationRecorder
@@ -51,6 +52,13 @@ async def check_connection(settings: Settings) -> None:
         await connections.get("default").execute_query("SELECT 1")
     except Exception as error:  # whatever the driver raises while connecting
         raise DatabaseUnavailable.from_error(settings.database_url, error) from error
+
+
+async def pending_migrations(pm: pluggy.PluginManager, settings: Settings) -> list[str]:
+    """``app.migration`` names not yet applied to the open database."""
+    executor = MigrationExecutor(connections.get("default"), config_for(pm, settings)["apps"])
+    steps = await executor.plan()
+    return [f"{step.migration.app_label}.{step.migration.name}" for step in steps]
 
 
 async def vacuum_analyze(

@@ -61,7 +61,8 @@ def register_settings() -> Sequence[Setting[Any]]:
 
     Return ``Setting(name, type, default, help, validate)`` objects; names start with ``HUB_``
     and your plugin's name. Values are read once at start-up and available everywhere as
-    ``settings.get("HUB_MYPLUGIN_X")``; a bad value stops start-up with a message naming it.
+    ``settings.value(MY_SETTING)``, typed as the ``Setting`` declares (``settings.get(name)``
+    for the untyped value); a bad value stops start-up with a message naming it.
     """
 
 
@@ -162,6 +163,10 @@ def register_middleware(settings: Settings) -> Sequence[Middleware]:
 def register_commands(cli: typer.Typer) -> None:
     """Add sub-commands to ``hub``: decorate functions with ``@cli.command()``, or ``add_typer``.
 
+    Inside a command, ``hub.command_settings()`` is the hub's settings (the core's and every
+    loaded plugin's), ``hub.run_in_database(work)`` runs ``async def work()`` with the hub's
+    database open (``async with hub.command_database():`` inside a coroutine), refusing one
+    that lacks migrations, and ``hub.command_context().plugin_manager`` calls other hooks.
     A problem the user can fix is ``raise hub.CommandError(message)``: one line, exit code 1.
     """
 

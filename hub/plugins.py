@@ -90,11 +90,12 @@ def _describe(entry_point: metadata.EntryPoint) -> str:
 def get_plugin_manager(
     disabled: Iterable[str] = (),
     extra_plugins: Iterable[object] = (),
-    load_entry_points: bool = True,
+    load_entry_points: bool | Iterable[str] = True,
 ) -> pluggy.PluginManager:
     """A fresh plugin manager: no global state, so tests and apps never share plugins.
 
     ``extra_plugins`` are registered after the defaults (tests and embedders use it).
+    ``load_entry_points`` may name the installed plugins to load, instead of all of them.
     """
     pm = pluggy.PluginManager(PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
@@ -106,7 +107,7 @@ def get_plugin_manager(
     for module_name in DEFAULT_PLUGINS:
         pm.register(importlib.import_module(module_name), name=module_name)
     if load_entry_points:
-        _load_entry_points(pm, disabled)
+        _load_entry_points(pm, disabled, None if load_entry_points is True else load_entry_points)
     known = {*DEFAULT_PLUGINS, *(ep.name for ep in metadata.entry_points(group=ENTRY_POINT_GROUP))}
     for plugin in extra_plugins:
         name = getattr(plugin, "__name__", None) or type(plugin).__name__
@@ -130,9 +131,19 @@ def _check_disabled_exist(disabled: set[str], known: set[str]) -> None:
         )
 
 
-def _load_entry_points(pm: pluggy.PluginManager, disabled: set[str]) -> None:
-    for name, entry_point in installed_plugins().items():
-        if name in disabled or pm.get_plugin(name) is not None:
+def _load_entry_points(
+    pm: pluggy.PluginManager, disabled: set[str], only: Iterable[str] | None = None
+) -> None:
+    installed = installed_plugins()
+    wanted = set(installed) if only is None else set(only)
+    missing = sorted(wanted - set(installed))
+    if missing:
+        raise PluginError(
+            f"No installed plugin is named {', '.join(map(repr, missing))}; installed: "
+            f"{', '.join(installed) or 'none'} (is the package installed, e.g. pip install -e .?)"
+        )
+    for name, entry_point in installed.items():
+        if name not in wanted or name in disabled or pm.get_plugin(name) is not None:
             continue
         try:
             plugin = entry_point.load()

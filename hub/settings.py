@@ -272,6 +272,12 @@ class Settings:
         except KeyError:
             raise KeyError(f"setting {name} was not declared by any loaded plugin") from None
 
+    def value(self, setting: Setting[T]) -> T:
+        """The value of a plugin's declared setting, typed as its declaration:
+        ``settings.value(GREETING)`` is a ``str`` when ``GREETING`` is a ``Setting[str]``."""
+        value: T = self.get(setting.name)
+        return value
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite://")

@@ -1,4 +1,5 @@
-"""``X-Hub-SQL-Statements``: how many SQL statements the hub sent to answer a request (debug mode).
+"""Counting the SQL statements the hub sends: in tests and the bench (:func:`statements_logged`,
+public as ``hub.testing.sql_statements``) and per request in debug mode (``X-Hub-SQL-Statements``).
 
 Tortoise logs every statement it sends on the ``tortoise.db_client`` logger at DEBUG level, from
 the task that sends it. A handler on that logger adds each one to the tally of the request that
@@ -21,10 +22,50 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADER = "x-hub-sql-statements"
 #: What counts as a statement: what the application asked for, not the driver's bookkeeping
-#: (BEGIN, SAVEPOINT, connection set-up); the same rule as the tests' and the bench's counters.
+#: (BEGIN, SAVEPOINT, connection set-up); one rule for the tests, the bench and the header.
 SQL_VERBS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
 
 TORTOISE_LOGGER = logging.getLogger("tortoise.db_client")
+
+
+def is_statement(message: str) -> bool:
+    """Whether a line Tortoise logged is a statement the application sent."""
+    return message.lstrip().upper().startswith(SQL_VERBS)
+
+
+class StatementLog(logging.Handler):
+    """The statements Tortoise sent while installed (exact, unlike timings)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if is_statement(message):
+            self.statements.append(message.lstrip())
+
+    def reset(self) -> None:
+        self.statements.clear()
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@contextmanager
+def statements_logged() -> Iterator[StatementLog]:
+    """Every statement Tortoise sends while open, from any task, in a :class:`StatementLog`."""
+    log = StatementLog()
+    previous = TORTOISE_LOGGER.level
+    TORTOISE_LOGGER.addHandler(log)
+    if not TORTOISE_LOGGER.isEnabledFor(logging.DEBUG):
+        TORTOISE_LOGGER.setLevel(logging.DEBUG)
+    try:
+        yield log
+    finally:
+        TORTOISE_LOGGER.removeHandler(log)
+        TORTOISE_LOGGER.setLevel(previous)
 
 
 @dataclass(slots=True)
@@ -38,7 +79,7 @@ _current: ContextVar[Tally | None] = ContextVar("hub_sql_statements", default=No
 class _CountStatements(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         tally = _current.get()
-        if tally is not None and record.getMessage().lstrip().upper().startswith(SQL_VERBS):
+        if tally is not None and is_statement(record.getMessage()):
             tally.statements += 1
 
 

@@ -6,7 +6,6 @@ skip into a failure, so CI can never pass by skipping.
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
 import uuid
@@ -25,6 +24,8 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from hub.app import create_app
 from hub.plugins import get_plugin_manager
 from hub.settings import Settings
+from hub.sql_statements import StatementLog
+from hub.testing import sql_statements
 
 POSTGRES_HOST = os.environ.get("HUB_TEST_POSTGRES_HOST", "127.0.0.1")
 POSTGRES_PORT = int(os.environ.get("HUB_TEST_POSTGRES_PORT", "5432"))
@@ -145,37 +146,11 @@ def gql(client: httpx.AsyncClient) -> GraphQLClient:
     return GraphQLClient(client)
 
 
-class SQLCounter(logging.Handler):
-    """Counts the SQL statements the ORM sends (exact, unlike timings)."""
-
-    VERBS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.statements: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage().lstrip()
-        if message.upper().startswith(self.VERBS):
-            self.statements.append(message)
-
-    def reset(self) -> None:
-        self.statements.clear()
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
+#: The tests' name for the public statement log (``hub.testing.sql_statements``).
+SQLCounter = StatementLog
 
 
 @pytest.fixture
 def sql_counter() -> Iterator[SQLCounter]:
-    logger = logging.getLogger("tortoise.db_client")
-    counter = SQLCounter()
-    previous = logger.level
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(counter)
-    try:
+    with sql_statements() as counter:
         yield counter
-    finally:
-        logger.removeHandler(counter)
-        logger.setLevel(previous)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import json
@@ -15,7 +14,6 @@ import httpx
 import hub_delivery.plugin
 import pytest
 from asgi_lifespan import LifespanManager
-from hub_delivery.commands import MODEL_APPS
 from hub_delivery.registration import register
 from hub_delivery.settings import ALLOWLIST, MAX_AGE, TYPE_MAX_AGE
 from tortoise import Tortoise
@@ -59,10 +57,21 @@ class PurgeRecorder:
         PURGED.append(list(keys))
 
 
+class BrokenPurger:
+    """A CDN plugin whose purge fails: logged with its name, the others still purge."""
+
+    __name__ = "broken-purger"
+
+    @staticmethod
+    @hookimpl(optionalhook=True)
+    def purge_cache(keys: Sequence[str]) -> None:
+        raise ConnectionError("the CDN did not answer")
+
+
 @pytest.fixture
 def extra_plugins() -> list[object]:
     PURGED.clear()
-    return [hub_delivery.plugin, PurgeRecorder()]
+    return [hub_delivery.plugin, BrokenPurger(), PurgeRecorder()]
 
 
 @pytest.fixture
@@ -243,7 +252,9 @@ async def test_cached_answers_are_byte_identical_and_cost_no_sql(
     assert int(cached.headers["age"]) >= 0
 
 
-async def test_publishing_a_post_purges_the_cached_front_page(client: httpx.AsyncClient) -> None:
+async def test_publishing_a_post_purges_the_cached_front_page(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
     await content()
     draft = await factories.post("breaking", status=PostStatus.DRAFT, published_at=None)
     before = await get_front_page(client)
@@ -263,6 +274,7 @@ async def test_publishing_a_post_purges_the_cached_front_page(client: httpx.Asyn
     )
     assert published.json()["data"]["publishPost"]["errors"] == []
     assert ["Query", "Post", f"Post:{draft.id}"] in PURGED
+    assert "plugin 'broken-purger' failed in hook purge_cache" in caplog.text
 
     after = await get_front_page(client)
     assert after.json()["data"]["posts"]["edges"][0]["node"]["slug"] == "breaking"
@@ -375,20 +387,11 @@ def test_hub_queries_register_stores_documents_and_prints_their_hash(
     database = f"sqlite://{tmp_path / 'hub.sqlite3'}"
     monkeypatch.setenv("HUB_DATABASE_URL", database)
 
-    async def create_table() -> None:
-        await Tortoise.init(
-            db_url=database,
-            modules={label: [module] for label, module in MODEL_APPS.items()},
-            _enable_global_fallback=True,
-        )
-        await Tortoise.generate_schemas()
-        await Tortoise.close_connections()
-
-    asyncio.run(create_table())
     good = tmp_path / "front-page.graphql"
     good.write_text(FRONT_PAGE, encoding="utf-8")
     runner = CliRunner()
     hub = build_cli()
+    assert runner.invoke(hub, ["migrate"]).exit_code == 0
     first = runner.invoke(hub, ["queries", "register", str(good)])
     assert first.exit_code == 0, first.output
     assert f"{FRONT_PAGE_HASH}" in first.output

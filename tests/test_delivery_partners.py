@@ -17,18 +17,17 @@ import httpx
 import hub_delivery.plugin
 import pytest
 from graphql import parse
-from hub_delivery.commands import MODEL_APPS
-from hub_delivery.partner_commands import partners_cli
 from hub_delivery.partner_runtime import PARTNERS_STATE_KEY, Partners
 from hub_delivery.partners import PolicyChange, normalised_origin, save_policy
 from hub_delivery.ratelimit import LocalBuckets, RedisBuckets, parse_rate
 from hub_delivery.registration import register
 from hub_delivery.settings import ANONYMOUS_BURST, ANONYMOUS_RATE, PARTNER_REFRESH
 from starlette.applications import Starlette
-from tortoise import Tortoise
 from typer.testing import CliRunner
 
 from hub.access.models import ApiToken, Role
+from hub.cli import build_cli, load_current
+from hub.database import open_database
 from hub.graphql.cost import DEFAULT_LIST_SIZE, measure
 from hub.hookimpl import hookimpl
 from hub.settings import Settings
@@ -515,23 +514,18 @@ def test_hub_partners_sets_lists_and_removes_policies(
     database = f"sqlite://{tmp_path / 'hub.sqlite3'}"
     monkeypatch.setenv("HUB_DATABASE_URL", database)
 
+    hub, runner = build_cli(), CliRunner()
+    assert runner.invoke(hub, ["migrate"]).exit_code == 0
+
     async def accounts() -> tuple[str, str]:
-        await Tortoise.init(
-            db_url=database,
-            modules={label: [module] for label, module in MODEL_APPS.items()},
-            _enable_global_fallback=True,
-        )
-        await Tortoise.generate_schemas()
-        try:
+        settings, pm = load_current()
+        async with open_database(pm, settings):
             return await sign_in(Role.PARTNER), await sign_in(Role.EDITOR)
-        finally:
-            await Tortoise.close_connections()
 
     partner, editor = asyncio.run(accounts())
-    runner = CliRunner()
 
     def run(*args: str) -> Any:
-        return runner.invoke(partners_cli, list(args), env={"COLUMNS": "300"})
+        return runner.invoke(hub, ["partners", *args], env={"COLUMNS": "300"})
 
     saved = run(
         "set", partner[:12], "--origin", "https://A.example/", "--origin", OTHER_SITE,

@@ -2,51 +2,36 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 from pathlib import Path
 
-import pytest
 from hub_donations.models import Campaign, Donation
 from tortoise.backends.base.executor import EXECUTOR_CACHE
-from typer.testing import CliRunner
 
-from hub import open_database
-from hub.app import load_settings
-from hub.cli import build_cli
-from hub.plugins import get_plugin_manager
-from hub.settings import Settings
+from hub.testing import hub_cli
 
 
 async def add_donations() -> None:
-    settings = Settings.from_env()
-    pm = get_plugin_manager()
-    async with open_database(pm, load_settings(pm, settings)):
-        peace = await Campaign.create(slug="peace", title="Peace", goal=1000, currency="EUR")
-        yen = await Campaign.create(slug="yen", title="Yen", goal=1000, currency="JPY")
-        await Donation.create(
-            campaign=peace, amount=1050, refunded_amount=50, currency="EUR", provider="offline",
-            provider_reference="PLEDGE-1", donor_name="Ada, \"the\" donor",
-            donor_email="ada@example.org", donor_key="ada@example.org", message="línea\nnueva",
-        )  # fmt: skip
-        await Donation.create(
-            campaign=yen, amount=1050, currency="JPY", provider="stripe",
-            provider_reference="pi_1", donor_key="donation:pi_1", anonymous=True,
-        )  # fmt: skip
+    peace = await Campaign.create(slug="peace", title="Peace", goal=1000, currency="EUR")
+    yen = await Campaign.create(slug="yen", title="Yen", goal=1000, currency="JPY")
+    await Donation.create(
+        campaign=peace, amount=1050, refunded_amount=50, currency="EUR", provider="offline",
+        provider_reference="PLEDGE-1", donor_name="Ada, \"the\" donor",
+        donor_email="ada@example.org", donor_key="ada@example.org", message="línea\nnueva",
+    )  # fmt: skip
+    await Donation.create(
+        campaign=yen, amount=1050, currency="JPY", provider="stripe",
+        provider_reference="pi_1", donor_key="donation:pi_1", anonymous=True,
+    )  # fmt: skip
 
 
-def test_export_writes_every_donation_with_exact_amounts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("HUB_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("HUB_DATABASE_URL", raising=False)
+def test_export_writes_every_donation_with_exact_amounts(tmp_path: Path) -> None:
     EXECUTOR_CACHE.clear()
-    runner = CliRunner()
-    assert runner.invoke(build_cli(), ["migrate"]).exit_code == 0
-    asyncio.run(add_donations())
+    hub = hub_cli(["donations"], tmp_path)
+    hub.run_in_database(add_donations)
     output = tmp_path / "donations.csv"
-    result = runner.invoke(build_cli(), ["donations", "export", "--output", str(output)])
+    result = hub.invoke("donations", "export", "--output", str(output))
     assert result.exit_code == 0, result.output
     assert "Exported 2 donation(s)" in result.output
     rows = list(csv.DictReader(io.StringIO(output.read_text(encoding="utf-8"))))
@@ -57,10 +42,10 @@ def test_export_writes_every_donation_with_exact_amounts(
     assert rows[0]["donor_name"] == 'Ada, "the" donor'
     assert rows[0]["message"] == "línea\nnueva"
     assert rows[1]["anonymous"] == "yes"
-    only_yen = runner.invoke(build_cli(), ["donations", "export", "--campaign", "yen"])
+    only_yen = hub.invoke("donations", "export", "--campaign", "yen")
     assert only_yen.exit_code == 0
     assert "pi_1" in only_yen.stdout
     assert "PLEDGE-1" not in only_yen.stdout
-    unknown = runner.invoke(build_cli(), ["donations", "export", "--campaign", "nope"])
+    unknown = hub.invoke("donations", "export", "--campaign", "nope")
     assert unknown.exit_code == 1
     assert "no campaign has the slug 'nope'" in unknown.output

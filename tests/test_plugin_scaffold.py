@@ -64,6 +64,8 @@ def test_a_new_plugin_installs_from_wheels_in_a_fresh_environment(tmp_path: Path
     ):
         checked = run([python, *command], package, env)
         assert checked.returncode == 0, f"{command}: {checked.stdout}{checked.stderr}"
+        if "pytest" in command:
+            assert "4 passed" in checked.stdout, checked.stdout
 
     listed = run([python, "-m", "hub", "plugins", "greetings", "--json"], tmp_path, env)
     assert listed.returncode == 0, listed.stderr
@@ -78,6 +80,8 @@ def test_a_new_plugin_installs_from_wheels_in_a_fresh_environment(tmp_path: Path
     migrated = run([python, "-m", "hub", "migrate"], tmp_path, env)
     assert migrated.returncode == 0, migrated.stderr
     assert "greetings.0001_initial" in migrated.stdout
+    reported = run([python, "-m", "hub", "greetings-report"], tmp_path, env)
+    assert reported.stdout == "0 section(s) have a greetings text\n", reported.stderr
     in_sync = run([python, "-m", "hub", "makemigrations", "--check"], tmp_path, env)
     assert in_sync.returncode == 0, in_sync.stdout + in_sync.stderr
 

@@ -22,14 +22,13 @@ from hub_webhooks.settings import WebhookSettings
 from hub_webhooks.signing import signature_header, verify_signature
 from prometheus_client import REGISTRY
 from tortoise.backends.base.executor import EXECUTOR_CACHE
-from typer.testing import CliRunner
 
 from hub.access.models import Role
 from hub.app import create_app
-from hub.cli import build_cli
 from hub.database import apply_migrations
 from hub.plugins import get_plugin_manager
 from hub.settings import Settings
+from hub.testing import hub_cli
 from tests.conftest import GraphQLClient
 from tests.test_access_tokens import bearer, sign_in
 
@@ -222,36 +221,23 @@ def test_retries_back_off_exponentially_up_to_a_bound() -> None:
     ]  # fmt: skip
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_subscribers_are_managed_from_the_command_line(
-    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("HUB_DATABASE_URL", database_url)
-    settings = Settings(data_dir=tmp_path, database_url=database_url)
-    pm = get_plugin_manager(extra_plugins=[hub_webhooks.plugin], load_entry_points=False)
-    asyncio.run(apply_migrations(pm, settings))
-    cli, runner = build_cli(), CliRunner(env={"COLUMNS": "200"})
+def test_subscribers_are_managed_from_the_command_line(tmp_path: Path) -> None:
+    hub = hub_cli(["webhooks"], tmp_path)
 
-    refused = runner.invoke(cli, ["webhooks", "add", "ftp://example.org"])
+    refused = hub.invoke("webhooks", "add", "ftp://example.org")
     assert refused.exit_code == 1
     assert "absolute http(s) URL" in refused.output
-    added = runner.invoke(
-        cli, ["webhooks", "add", "https://example.org/hook", "--events", "post.*, section.*"]
+    added = hub.invoke(
+        "webhooks", "add", "https://example.org/hook", "--events", "post.*, section.*"
     )
     assert added.exit_code == 0, added.output
     assert "Subscriber 1: https://example.org/hook receives post.*,section.*" in added.output
     assert "Signing secret: whsec_" in added.output
-    listed = runner.invoke(cli, ["webhooks", "list"])
+    listed = hub.invoke("webhooks", "list")
     assert "https://example.org/hook" in listed.output
     assert "post.*,section.*" in listed.output
 
     async def log_one() -> None:
-        from tortoise import Tortoise
-
-        await Tortoise.init(
-            db_url=database_url.replace("postgresql://", "postgres://"),
-            modules={"webhooks": ["hub_webhooks.models"]},
-        )
         await Delivery.create(
             subscriber_id=1,
             event="post.published",
@@ -262,19 +248,18 @@ def test_subscribers_are_managed_from_the_command_line(
             last_error="answered 500",
             next_attempt_at=datetime.now(UTC),
         )
-        await Tortoise.close_connections()
 
-    asyncio.run(log_one())
-    log = runner.invoke(cli, ["webhooks", "deliveries", "--status", "failed"])
+    hub.run_in_database(log_one)
+    log = hub.invoke("webhooks", "deliveries", "--status", "failed")
     assert log.exit_code == 0, log.output
     assert "post.published" in log.output
     assert "answered 500" in log.output
-    removed = runner.invoke(cli, ["webhooks", "remove", "1"])
+    removed = hub.invoke("webhooks", "remove", "1")
     assert removed.exit_code == 0
-    again = runner.invoke(cli, ["webhooks", "remove", "1"])
+    again = hub.invoke("webhooks", "remove", "1")
     assert again.exit_code == 1
     assert "no subscriber has the id 1" in again.output
-    assert "No subscribers" in runner.invoke(cli, ["webhooks", "list"]).output
+    assert "No subscribers" in hub.invoke("webhooks", "list").output
 
 
 def test_the_documented_verification_snippet_accepts_our_signatures() -> None:

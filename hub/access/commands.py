@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import sys
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -17,6 +15,8 @@ from hub.access.models import ApiToken, Role, User
 from hub.access.passwords import check_password_strength, hash_password
 from hub.access.scopes import scope_catalogue
 from hub.access.tokens import PREFIX_LENGTH, issue_token, revoke_token
+from hub.command_context import command_context, run_in_database
+from hub.errors import CommandError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -28,7 +28,6 @@ tokens_cli = typer.Typer(
     help="API tokens (sent as `Authorization: Bearer ...`).", no_args_is_help=True
 )
 
-T = TypeVar("T")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 DURATION = re.compile(r"^(\d+)([smhd]?)$")
 UNITS = {"": "seconds", "s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -40,23 +39,6 @@ def parse_duration(text: str) -> timedelta:
     if not match or int(match.group(1)) == 0:
         raise typer.BadParameter(f"{text!r} is not a duration such as 90d, 12h or 30m")
     return timedelta(**{UNITS[match.group(2)]: int(match.group(1))})
-
-
-def run_in_database(work: Callable[[], Awaitable[T]]) -> T:
-    from hub.cli import current
-    from hub.content.commands import migrated_database
-
-    settings, pm = current()
-
-    async def run() -> T:
-        async with migrated_database(pm, settings):
-            return await work()
-
-    try:
-        return asyncio.run(run())
-    except ValueError as error:
-        err_console.print(f"[red]error:[/] {error}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
 
 
 def read_password(from_stdin: bool) -> str:
@@ -91,12 +73,12 @@ def create_user(
         from hub.content.models import Person
 
         if await User.filter(email=email.lower()).exists():
-            raise ValueError(f"an account with the email {email.lower()} exists already")
+            raise CommandError(f"an account with the email {email.lower()} exists already")
         person_id = None
         if person is not None:
             person_id = await Person.filter(slug=person).first().values_list("id", flat=True)
             if person_id is None:
-                raise ValueError(f"no person has the slug {person!r}")
+                raise CommandError(f"no person has the slug {person!r}")
         return await User.create(
             email=email.lower(), role=role, password_hash=password_hash, person_id=person_id
         )
@@ -145,12 +127,14 @@ def create_token(
     wanted = [scope.strip() for scope in scopes.split(",") if scope.strip()]
 
     async def issue() -> str:
-        from hub.cli import current
-
         account = await User.filter(email=user.lower()).first()
         if account is None:
-            raise ValueError(f"no account has the email {user.lower()}")
-        issued = await issue_token(account, wanted, scope_catalogue(current()[1]), lifetime, name)
+            raise CommandError(f"no account has the email {user.lower()}")
+        catalogue = scope_catalogue(command_context().plugin_manager)
+        try:
+            issued = await issue_token(account, wanted, catalogue, lifetime, name)
+        except ValueError as refused:  # a scope the role may not hold, an unknown scope
+            raise CommandError(str(refused)) from None
         return issued.token
 
     token = run_in_database(issue)
@@ -161,7 +145,14 @@ def create_token(
 @tokens_cli.command("revoke")
 def revoke(prefix: Annotated[str, typer.Argument(help="The token's prefix, as listed.")]) -> None:
     """Revoke a token at once: requests with it get 401 from now on."""
-    token = run_in_database(lambda: revoke_token(prefix))
+
+    async def revoke_one() -> ApiToken:
+        try:
+            return await revoke_token(prefix)
+        except ValueError as unknown:  # no token, or several, start with the prefix
+            raise CommandError(str(unknown)) from None
+
+    token = run_in_database(revoke_one)
     console.print(f"Revoked {token.prefix}...")
 
 

@@ -9,19 +9,17 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-import pluggy
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
-from tortoise.connection import get_connection
-from tortoise.migrations.executor import MigrationExecutor
 
+from hub.command_context import command_context, run_in_database
 from hub.content.demo import DemoReport, has_posts, load_demo
 from hub.content.models import Person, Post, PostAuthor, PostSection, PostTheme, Section, Theme
 from hub.content.transfer import (
@@ -33,19 +31,13 @@ from hub.content.transfer import (
     import_content,
     parse_json,
 )
-from hub.database import open_database, vacuum_analyze
-from hub.db import config_for
+from hub.database import vacuum_analyze
 from hub.errors import CommandError
-from hub.settings import Settings
 
 err_console = Console(stderr=True)
 
 #: The tables an import or the demo fills.
 CONTENT_MODELS = (Section, Person, Theme, Post, PostAuthor, PostTheme, PostSection)
-
-
-class DatabaseNotMigrated(CommandError):
-    """Some migrations have not been applied; the message lists them."""
 
 
 class RichProgress:
@@ -68,25 +60,6 @@ def rich_progress() -> Iterator[RichProgress]:
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=False) as progress:
         yield RichProgress(progress)
-
-
-async def pending_migrations(pm: pluggy.PluginManager, settings: Settings) -> list[str]:
-    """``app.migration`` names not yet applied to the open database."""
-    executor = MigrationExecutor(get_connection("default"), config_for(pm, settings)["apps"])
-    steps = await executor.plan()
-    return [f"{step.migration.app_label}.{step.migration.name}" for step in steps]
-
-
-@asynccontextmanager
-async def migrated_database(pm: pluggy.PluginManager, settings: Settings) -> AsyncIterator[None]:
-    async with open_database(pm, settings):
-        pending = await pending_migrations(pm, settings)
-        if pending:
-            raise DatabaseNotMigrated(
-                f"the database is missing {len(pending)} migration(s) ({', '.join(pending)}); "
-                "run `hub migrate` first"
-            )
-        yield
 
 
 def _summary(report: ImportReport) -> str:
@@ -113,14 +86,12 @@ def import_command(
     All or nothing: one problem anywhere and nothing is written. Records are matched by slug,
     so importing the same file again changes nothing.
     """
-    from hub.cli import current
-
-    settings, pm = current()
+    context = command_context()
 
     async def run(document: Any) -> ImportReport:
-        async with migrated_database(pm, settings):
+        async with context.database():
             with rich_progress() as progress:
-                report = await import_content(pm, document, progress)
+                report = await import_content(context.plugin_manager, document, progress)
             if any(report.created.values()) or any(report.updated.values()):
                 await settle_content_tables()
             return report
@@ -151,15 +122,11 @@ def export_command(
     ] = None,
 ) -> None:
     """Write all content in the import format, sorted by slug (round trips give the same bytes)."""
-    from hub.cli import current
-
-    settings, pm = current()
 
     async def run() -> bytes:
-        async with migrated_database(pm, settings):
-            return dump_json(await export_content())
+        return dump_json(await export_content())
 
-    exported = asyncio.run(run())
+    exported = run_in_database(run)
     if output is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(exported)
@@ -180,21 +147,20 @@ def demo_command(
 
     Synthetic posts come only with --posts (try --posts 100000 for a realistic load).
     """
-    from hub.cli import current
-
-    settings, pm = current()
+    context = command_context()
 
     async def run() -> DemoReport | None:
-        async with migrated_database(pm, settings):
-            if if_empty and await has_posts():
-                return None
-            with rich_progress() as progress:
-                report = await load_demo(pm, settings, posts=posts, seed=seed, progress=progress)
-            await settle_content_tables()
-            return report
+        if if_empty and await has_posts():
+            return None
+        with rich_progress() as progress:
+            report = await load_demo(
+                context.plugin_manager, context.settings, posts=posts, seed=seed, progress=progress
+            )
+        await settle_content_tables()
+        return report
 
     started = time.perf_counter()
-    report = asyncio.run(run())
+    report = context.run_in_database(run)
     if report is None:
         err_console.print("The database already has posts: no demo content loaded.")
         return

@@ -75,6 +75,8 @@ class Loaders:
 
 @dataclass
 class Context:
+    """What every resolver gets as ``info.context``: settings, plugins, actor, loaders."""
+
     settings: Settings
     plugin_manager: pluggy.PluginManager
     loader_factories: Mapping[str, LoaderFactory]

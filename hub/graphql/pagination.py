@@ -30,6 +30,8 @@ ColumnKind = Literal["int", "str", "datetime"]
 
 @dataclass(frozen=True)
 class SortColumn:
+    """One column of an :class:`Ordering`: its name, its direction and the kind of its values."""
+
     name: str
     descending: bool
     kind: ColumnKind
@@ -58,6 +60,8 @@ class PageInfo:
 
 @dataclass(frozen=True)
 class PageArgs:
+    """A connection field's ``first``, ``after``, ``last`` and ``before``, for :func:`paginate`."""
+
     first: int | None
     after: str | None
     last: int | None

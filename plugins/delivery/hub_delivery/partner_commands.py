@@ -2,45 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Column, Table
 from tortoise import Tortoise
 
-from hub import Role, Settings
+from hub import CommandError, Role, command_settings, run_in_database
 from hub_delivery import settings as delivery_settings
-from hub_delivery.commands import in_database
 from hub_delivery.models import PartnerPolicy
 from hub_delivery.partners import POLICY_FIELDS, PolicyChange, describe, save_policy
 
 console = Console()
-err_console = Console(stderr=True)
 partners_cli = typer.Typer(
     help="Partner keys: allowed origins, rate limits, query budgets (tokens of partner accounts).",
     no_args_is_help=True,
 )
-T = TypeVar("T")
-
-
-def _run(work: Callable[[], Awaitable[T]]) -> T:
-    async def checked() -> T:
-        try:
-            return await work()
-        except ValueError as error:
-            raise _Refused(str(error)) from None
-
-    try:
-        return in_database(checked)
-    except _Refused as refusal:
-        err_console.print(f"[red]error:[/] {refusal}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
-
-
-class _Refused(Exception):
-    pass
 
 
 async def _partner_token(prefix: str) -> dict[str, Any]:
@@ -53,12 +31,12 @@ async def _partner_token(prefix: str) -> dict[str, Any]:
         "id", "prefix", "user__email", "user__role"
     )
     if not matches:
-        raise ValueError(f"no live token has the prefix {prefix!r} (see `hub tokens list`)")
+        raise CommandError(f"no live token has the prefix {prefix!r} (see `hub tokens list`)")
     if len(matches) > 1:
-        raise ValueError(f"{len(matches)} tokens start with {prefix!r}; give more characters")
+        raise CommandError(f"{len(matches)} tokens start with {prefix!r}; give more characters")
     token = matches[0]
     if token["user__role"] != Role.PARTNER:
-        raise ValueError(
+        raise CommandError(
             f"the token {token['prefix']}... belongs to {token['user__email']} (role "
             f"{token['user__role']}): partner policies apply to partner accounts' tokens"
         )
@@ -107,8 +85,8 @@ def set_command(
         await save_policy(token["id"], change)
         return str(token["prefix"])
 
-    saved = _run(work)
-    refresh = delivery_settings.partner_refresh(_settings())
+    saved = run_in_database(work)
+    refresh = delivery_settings.partner_refresh(command_settings())
     console.print(
         f"Saved the policy of {saved}...; running servers apply it within {refresh:g} s.",
         highlight=False,
@@ -131,13 +109,13 @@ def list_command() -> None:
         empty = dict.fromkeys(POLICY_FIELDS) | {"origins": [], "registered_only": False}
         return [(key, policies.get(key["id"], empty)) for key in keys]
 
-    default_rate = delivery_settings.partner_rate(_settings())
+    default_rate = delivery_settings.partner_rate(command_settings())
     table = Table(
         Column("prefix", no_wrap=True), Column("account", overflow="fold"),
         Column("origins", overflow="fold"), "rate", Column("budget", overflow="fold"),
         "operations",
     )  # fmt: skip
-    for key, row in _run(work):
+    for key, row in run_in_database(work):
         shown = describe(row, default_rate)
         table.add_row(
             f"{key['prefix']}...", str(key["user__email"]), shown["origins"], shown["rate"],
@@ -155,11 +133,7 @@ def remove_command(
     async def work() -> str:
         token = await _partner_token(prefix)
         if not await PartnerPolicy.filter(token_id=token["id"]).delete():
-            raise ValueError(f"the token {token['prefix']}... has no policy to remove")
+            raise CommandError(f"the token {token['prefix']}... has no policy to remove")
         return str(token["prefix"])
 
-    console.print(f"Removed the policy of {_run(work)}...; it now has the defaults.")
-
-
-def _settings() -> Settings:
-    return Settings.from_env().with_plugin_settings(delivery_settings.DECLARED)
+    console.print(f"Removed the policy of {run_in_database(work)}...; it now has the defaults.")

@@ -7,15 +7,13 @@ globals; that object is also the plugin implementing ``content_events`` and ``pu
 
 from __future__ import annotations
 
-import inspect
-import logging
 from collections.abc import Mapping, Sequence
 from typing import cast
 
 import pluggy
 from graphql import GraphQLSchema
 
-from hub import ContentEvent, PluginError, Settings, hookimpl
+from hub import ContentEvent, PluginError, Settings, call_each_async, hookimpl, plugin_calls
 from hub_delivery import settings as delivery_settings
 from hub_delivery.hookspecs import OEmbedResource
 from hub_delivery.keys import QUERY_KEY, OperationAnalyser
@@ -23,8 +21,6 @@ from hub_delivery.persisted import PersistedQueries
 from hub_delivery.public_urls import UrlPattern
 from hub_delivery.response_cache import ResponseCache
 from hub_delivery.widget import BUILTIN_OPERATIONS
-
-logger = logging.getLogger("hub.delivery")
 
 STATE_KEY = "hub_delivery"
 
@@ -47,16 +43,15 @@ def oembed_resources(
 ) -> list[tuple[UrlPattern, OEmbedResource]]:
     """Every plugin's embeddable pages, in the order the plugins were registered."""
     resources: list[tuple[UrlPattern, OEmbedResource]] = []
-    for impl in plugin_manager.hook.register_oembed_resources.get_hookimpls():
-        offered = cast(
-            "Sequence[OEmbedResource] | None", impl.function(*[settings for _ in impl.argnames])
-        )
-        for resource in offered or ():
+    for plugin, offered in plugin_calls(
+        plugin_manager, "register_oembed_resources", settings=settings
+    ):
+        for resource in cast("Sequence[OEmbedResource]", offered):
             try:
                 pattern = UrlPattern(resource.url_pattern)
             except ValueError as error:
                 raise PluginError(
-                    f"Plugin {impl.plugin_name!r} offers an oEmbed resource whose url_pattern "
+                    f"Plugin {plugin!r} offers an oEmbed resource whose url_pattern "
                     f"is not usable: {error}"
                 ) from None
             resources.append((pattern, resource))
@@ -87,13 +82,6 @@ class Delivery:
         self.cache.purge(keys)
 
     async def purge(self, keys: Sequence[str]) -> None:
-        """Call every ``purge_cache`` implementation; one failing never stops the others."""
-        for impl in self.plugin_manager.hook.purge_cache.get_hookimpls():
-            try:
-                result = impl.function(*[keys for _ in impl.argnames])
-                if inspect.isawaitable(result):
-                    await result
-            except Exception:
-                logger.exception(
-                    "plugin %r failed purging %d cache keys", impl.plugin_name, len(keys)
-                )
+        """Call every ``purge_cache`` implementation; one failing is logged, naming the plugin,
+        and never stops the others (the content is committed already)."""
+        await call_each_async(self.plugin_manager, "purge_cache", isolate=True, keys=keys)

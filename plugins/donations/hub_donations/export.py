@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import IO, Annotated, Any
 
-import pluggy
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-from tortoise.exceptions import OperationalError
 
-from hub import Settings, open_database
+from hub import CommandError, run_in_database
 from hub_donations.currency import major_units
 from hub_donations.models import Campaign, Donation
 
@@ -78,7 +75,7 @@ async def donation_rows(campaign: str | None) -> tuple[int, AsyncIterator[dict[s
 
 async def write_csv(target: IO[str], campaign: str | None, progress: Progress) -> int:
     if campaign is not None and not await Campaign.filter(slug=campaign).exists():
-        raise LookupError(f"no campaign has the slug {campaign!r}")
+        raise CommandError(f"no campaign has the slug {campaign!r}")
     total, rows = await donation_rows(campaign)
     task = progress.add_task("exporting donations", total=total)
     writer = csv.writer(target)
@@ -91,7 +88,7 @@ async def write_csv(target: IO[str], campaign: str | None, progress: Progress) -
     return written
 
 
-def register(cli: typer.Typer, pm: pluggy.PluginManager) -> None:
+def register(cli: typer.Typer) -> None:
     donations_cli = typer.Typer(help="Donations and campaigns.", no_args_is_help=True)
 
     @donations_cli.command("export")
@@ -104,11 +101,9 @@ def register(cli: typer.Typer, pm: pluggy.PluginManager) -> None:
         ] = None,
     ) -> None:
         """Write every donation, with the donors' personal data, as CSV (UTF-8, header row)."""
-        declared = [setting for group in pm.hook.register_settings() for setting in group]
-        settings = Settings.from_env().with_plugin_settings(declared)
 
-        async def run(target: IO[str]) -> int:
-            async with open_database(pm, settings):
+        def export_to(target: IO[str]) -> int:
+            async def work() -> int:
                 columns = (
                     "{task.description}",
                     BarColumn(),
@@ -118,21 +113,13 @@ def register(cli: typer.Typer, pm: pluggy.PluginManager) -> None:
                 with Progress(*columns, console=err_console) as progress:
                     return await write_csv(target, campaign, progress)
 
-        try:
-            if output is None:
-                written = asyncio.run(run(sys.stdout))
-            else:
-                with output.open("w", encoding="utf-8", newline="") as file:
-                    written = asyncio.run(run(file))
-        except LookupError as error:
-            err_console.print(f"[red]error:[/] {error}", highlight=False)
-            raise typer.Exit(1) from None
-        except OperationalError as error:
-            err_console.print(
-                f"[red]error:[/] cannot read donations ({error}): run `hub migrate` first",
-                highlight=False,
-            )
-            raise typer.Exit(1) from None
+            return run_in_database(work)
+
+        if output is None:
+            written = export_to(sys.stdout)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as file:
+                written = export_to(file)
         where = f" to {output}" if output is not None else ""
         err_console.print(f"Exported {written} donation(s){where}.", highlight=False)
 

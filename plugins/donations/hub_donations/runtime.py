@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, cast
 
 import pluggy
 
-from hub import PluginError, Settings, hookimpl
+from hub import PluginError, Settings, hookimpl, plugin_calls
 from hub_donations.broker import LocalBroker, ProgressBroker, RedisBroker
 from hub_donations.providers import PaymentProvider
 from hub_donations.settings import REDIS_URL, text
@@ -29,16 +29,14 @@ def payment_providers(pm: pluggy.PluginManager, settings: Settings) -> dict[str,
     """Every provider offered through ``register_payment_providers``; a name offered twice fails."""
     providers: dict[str, PaymentProvider] = {}
     owners: dict[str, str] = {}
-    for impl in pm.hook.register_payment_providers.get_hookimpls():
-        answer = impl.function(*[{"settings": settings}[arg] for arg in impl.argnames])
-        offered = cast("Sequence[PaymentProvider]", answer or ())
-        for provider in offered:
+    for plugin, offered in plugin_calls(pm, "register_payment_providers", settings=settings):
+        for provider in cast("Sequence[PaymentProvider]", offered):
             if provider.name in owners:
                 raise PluginError(
-                    f"Plugins {owners[provider.name]!r} and {impl.plugin_name!r} both offer the "
+                    f"Plugins {owners[provider.name]!r} and {plugin!r} both offer the "
                     f"payment provider {provider.name!r}: rename one of them."
                 )
-            owners[provider.name] = impl.plugin_name
+            owners[provider.name] = plugin
             providers[provider.name] = provider
     return providers
 
@@ -73,7 +71,7 @@ class DonationsRuntime:
     def register_commands(self, cli: typer.Typer) -> None:
         from hub_donations.export import register
 
-        register(cli, self.plugin_manager)
+        register(cli)
 
 
 def runtime(pm: pluggy.PluginManager) -> DonationsRuntime:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Annotated
 
@@ -11,52 +10,39 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from hub import CommandError, Settings, hookimpl, open_database
+from hub import CommandError, Settings, command_context
 from hub_media.images import RefusedImage
 from hub_media.runtime import storage
 from hub_media.settings import MediaSettings
 from hub_media.upload import ImageDetails, ingest
 
-COMMANDS_NAME = "hub_media.commands"
 err_console = Console(stderr=True)
-
-
-class MediaCommands:
-    """Registered beside the plugin module: the command needs the plugin manager it came from."""
-
-    def __init__(self, plugin_manager: pluggy.PluginManager) -> None:
-        self.plugin_manager = plugin_manager
-
-    @hookimpl
-    def register_commands(self, cli: typer.Typer) -> None:
-        register(cli, self.plugin_manager)
 
 
 async def add_files(
     paths: list[Path], details: ImageDetails, pm: pluggy.PluginManager, settings: Settings
 ) -> tuple[list[int], list[str]]:
-    """The new assets' ids and one line per refused file."""
+    """The new assets' ids and one line per refused file; the database must be open."""
     media = MediaSettings.of(settings)
     store = storage(pm, settings)
     added: list[int] = []
     refused: list[str] = []
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    async with open_database(pm, settings):
-        with Progress(*columns, console=err_console) as progress:
-            task = progress.add_task("adding images", total=len(paths))
-            for path in paths:
-                try:
-                    asset = await ingest(path, path.name, details, store, media)
-                    added.append(asset.id)
-                except RefusedImage as refusal:
-                    refused.append(f"{path}: {refusal}")
-                except OSError as error:  # missing, unreadable
-                    refused.append(f"{path}: {error.strerror or error}")
-                progress.advance(task)
+    with Progress(*columns, console=err_console) as progress:
+        task = progress.add_task("adding images", total=len(paths))
+        for path in paths:
+            try:
+                asset = await ingest(path, path.name, details, store, media)
+                added.append(asset.id)
+            except RefusedImage as refusal:
+                refused.append(f"{path}: {refusal}")
+            except OSError as error:  # missing, unreadable
+                refused.append(f"{path}: {error.strerror or error}")
+            progress.advance(task)
     return added, refused
 
 
-def register(cli: typer.Typer, pm: pluggy.PluginManager) -> None:
+def register(cli: typer.Typer) -> None:
     media_cli = typer.Typer(help="The media library.", no_args_is_help=True)
 
     @media_cli.command("add")
@@ -67,10 +53,13 @@ def register(cli: typer.Typer, pm: pluggy.PluginManager) -> None:
         licence: Annotated[str, typer.Option(help="Under which terms they may be used.")] = "",
     ) -> None:
         """Add images (JPEG, PNG, WebP, GIF, AVIF) to the media library, with a progress bar."""
-        declared = [setting for group in pm.hook.register_settings() for setting in group]
-        settings = Settings.from_env().with_plugin_settings(declared)
+        context = command_context()
         details = ImageDetails(alt=alt, credit=credit, licence=licence)
-        added, refused = asyncio.run(add_files(files, details, pm, settings))
+
+        async def add() -> tuple[list[int], list[str]]:
+            return await add_files(files, details, context.plugin_manager, context.settings)
+
+        added, refused = context.run_in_database(add)
         for line in refused:
             err_console.print(f"refused {line}", highlight=False, markup=False, soft_wrap=True)
         ids = ", ".join(str(pk) for pk in added) or "none"

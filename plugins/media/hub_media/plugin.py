@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pluggy
+import typer
 from starlette.routing import BaseRoute
 
 from hub import LoaderFactory, ModelApp, PluginMetadata, Scope, Setting, Settings, hookimpl
@@ -20,7 +21,7 @@ from hub_media import (
     settings,
     types,
 )
-from hub_media.commands import COMMANDS_NAME, MediaCommands
+from hub_media.commands import register as register_media_commands
 from hub_media.runtime import default_storage
 from hub_media.storage import MediaStorage
 
@@ -34,8 +35,11 @@ def plugin_metadata() -> PluginMetadata:
 @hookimpl
 def add_hookspecs(plugin_manager: pluggy.PluginManager) -> None:
     plugin_manager.add_hookspecs(hookspecs)
-    if plugin_manager.get_plugin(COMMANDS_NAME) is None:
-        plugin_manager.register(MediaCommands(plugin_manager), name=COMMANDS_NAME)
+
+
+@hookimpl
+def register_commands(cli: typer.Typer) -> None:
+    register_media_commands(cli)
 
 
 @hookimpl

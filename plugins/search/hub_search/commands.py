@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import TYPE_CHECKING
 
@@ -10,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 
-from hub import Settings, open_database
+from hub import run_in_database
 from hub_search.indexer import reindex
 
 if TYPE_CHECKING:
@@ -38,20 +37,16 @@ def register(cli: typer.Typer, engine: SearchEngine) -> None:
     @search_cli.command("reindex")
     def reindex_command() -> None:
         """Rebuild the search index aside, then swap it in: search stays online throughout."""
-        pm = engine.plugin_manager
-        declared = [setting for group in pm.hook.register_settings() for setting in group]
-        settings = Settings.from_env().with_plugin_settings(declared)
 
         async def run() -> dict[str, int]:
-            async with open_database(pm, settings):
-                columns = (
-                    "{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
-                )  # fmt: skip
-                with Progress(*columns, console=err_console) as progress:
-                    return await reindex(engine.searchables(), RichReindexProgress(progress))
+            columns = (
+                "{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
+            )  # fmt: skip
+            with Progress(*columns, console=err_console) as progress:
+                return await reindex(engine.searchables(), RichReindexProgress(progress))
 
         started = time.perf_counter()
-        indexed = asyncio.run(run())
+        indexed = run_in_database(run)
         summary = ", ".join(f"{count} {name}" for name, count in indexed.items())
         err_console.print(
             f"Indexed {summary} in {time.perf_counter() - started:.1f}s.", highlight=False

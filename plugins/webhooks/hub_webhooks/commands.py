@@ -2,59 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
-from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from tortoise import Tortoise
-from tortoise.exceptions import ConfigurationError, DBConnectionError, OperationalError
 
-from hub import Settings
+from hub import CommandError, run_in_database
 from hub_webhooks.models import Delivery, DeliveryStatus, Subscriber
 
-err_console = Console(stderr=True)
 webhooks_cli = typer.Typer(
     help="Outgoing webhooks: who receives content events.", no_args_is_help=True
 )
-T = TypeVar("T")
-
-
-def in_database(work: Callable[[], Awaitable[T]]) -> T:
-    async def run() -> T:
-        url = Settings.from_env().database_url
-        if url.startswith("postgresql://"):
-            url = "postgres://" + url.removeprefix("postgresql://")
-        # Only this plugin's tables: they point at nothing of the core's.
-        await Tortoise.init(
-            config={
-                "connections": {"default": url},
-                "apps": {"webhooks": {"models": ["hub_webhooks.models"]}},
-                "use_tz": True,
-                "timezone": "UTC",
-            }
-        )
-        try:
-            return await work()
-        finally:
-            await Tortoise.close_connections()
-
-    try:
-        return asyncio.run(run())
-    except (ConfigurationError, DBConnectionError, OperationalError, OSError) as error:
-        err_console.print(
-            f"[red]error:[/] {error} (did you run `hub migrate`?)", highlight=False, soft_wrap=True
-        )
-        raise typer.Exit(1) from None
-
-
-def fail(message: str) -> typer.Exit:
-    err_console.print(f"[red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(1)
 
 
 @webhooks_cli.command("add")
@@ -70,18 +31,18 @@ def add(
     """Subscribe a URL to content events; prints its id and signing secret."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise fail(f"URL must be an absolute http(s) URL, got {url!r}")
+        raise CommandError(f"URL must be an absolute http(s) URL, got {url!r}")
     patterns = [pattern.strip() for pattern in events.split(",") if pattern.strip()]
     if not patterns:
-        raise fail("--events needs at least one pattern, such as post.* or *")
+        raise CommandError("--events needs at least one pattern, such as post.* or *")
     signing_secret = secret or "whsec_" + secrets.token_urlsafe(32)
     if len(signing_secret) < 16:
-        raise fail("--secret must be at least 16 characters")
+        raise CommandError("--secret must be at least 16 characters")
 
     async def work() -> Subscriber:
         return await Subscriber.create(url=url, events=",".join(patterns), secret=signing_secret)
 
-    subscriber = in_database(work)
+    subscriber = run_in_database(work)
     console = Console()
     console.print(
         f"Subscriber {subscriber.id}: {url} receives {subscriber.events}", highlight=False
@@ -105,7 +66,7 @@ def list_subscribers() -> None:
             for subscriber in subscribers
         ]
 
-    rows = in_database(work)
+    rows = run_in_database(work)
     console = Console()
     if not rows:
         console.print("No subscribers: add one with `hub webhooks add URL`.")
@@ -125,8 +86,8 @@ def remove(
     async def work() -> int:
         return await Subscriber.filter(id=subscriber_id).delete()
 
-    if not in_database(work):
-        raise fail(f"no subscriber has the id {subscriber_id}")
+    if not run_in_database(work):
+        raise CommandError(f"no subscriber has the id {subscriber_id}")
     Console().print(f"Removed subscriber {subscriber_id}.")
 
 
@@ -150,7 +111,7 @@ def deliveries(
             query = query.filter(status=status)
         return await query.order_by("-id").limit(limit)
 
-    rows = in_database(work)
+    rows = run_in_database(work)
     table = Table("id", "subscriber", "event", "status", "attempts", "last answer", "next attempt")
     for delivery in rows:
         last = str(delivery.last_status_code or "") or (delivery.last_error or "")
