@@ -181,9 +181,14 @@ def build_cli() -> typer.Typer:
 
 
 def current() -> tuple[Settings, pluggy.PluginManager]:
+    """The settings and plugins of one command; what it commits, running servers hear."""
+    from hub.fanout import publish_only
+
     settings = Settings.from_env()
     pm = get_plugin_manager(disabled=settings.plugins_disabled)
-    return load_settings(pm, settings), pm
+    settings = load_settings(pm, settings)
+    publish_only(pm, settings)
+    return settings, pm
 
 
 def main() -> None:

@@ -1,0 +1,88 @@
+"""Several processes of one hub: the CLI in a subprocess, servers in-process or under uvicorn.
+
+For the tests of what crosses processes (content events, purges, persisted queries). Every wait
+is bounded; Redis is skipped locally when unreachable and required in CI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import subprocess
+import time
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from asgi_lifespan import LifespanManager
+from starlette.applications import Starlette
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+from hub.app import create_app
+from hub.plugins import get_plugin_manager
+from hub.settings import Settings
+from tests.conftest import skip_or_fail
+from tests.live_server import HUB_CLI, MIGRATE_TIMEOUT, LiveServerError, hub_environment
+
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+CLI_TIMEOUT = 120.0
+
+
+def redis_or_skip() -> str:
+    try:
+        with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=1):
+            pass
+    except OSError:
+        skip_or_fail("redis", f"Redis is not reachable on {REDIS_HOST}:{REDIS_PORT}")
+    return f"redis://{REDIS_HOST}:{REDIS_PORT}/0"
+
+
+def run_hub(folder: Path, settings: Mapping[str, str], *args: str) -> str:
+    """Run ``hub ARGS`` in a process of its own; its stderr, or LiveServerError with its output."""
+    completed = subprocess.run(
+        [*HUB_CLI, *args],
+        env=hub_environment(folder, settings),
+        capture_output=True,
+        text=True,
+        timeout=CLI_TIMEOUT if args[0] != "migrate" else MIGRATE_TIMEOUT,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise LiveServerError(
+            f"hub {' '.join(args)} failed:\n{completed.stdout}\n{completed.stderr}"
+        )
+    return completed.stderr
+
+
+def import_file(folder: Path, settings: Mapping[str, str], document: Mapping[str, Any]) -> str:
+    path = folder / f"import-{time.monotonic_ns()}.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return run_hub(folder, settings, "import", str(path))
+
+
+@asynccontextmanager
+async def served_in_process(
+    folder: Path, settings: Mapping[str, str], plugins: Sequence[object] = ()
+) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
+    """A hub started in this process on a database ``hub migrate`` prepared, and a client."""
+    EXECUTOR_CACHE.clear()
+    hub_settings = Settings.from_env(hub_environment(folder, settings))
+    app = create_app(
+        hub_settings, get_plugin_manager(extra_plugins=plugins, load_entry_points=False)
+    )
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
+            yield app, client
+
+
+async def eventually(check: Callable[[], bool], within: float = 10.0) -> None:
+    """Wait until ``check()`` holds, ``within`` seconds at most."""
+    deadline = time.monotonic() + within
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not true after {within}s")
+        await asyncio.sleep(0.02)
