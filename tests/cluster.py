@@ -22,7 +22,7 @@ from starlette.applications import Starlette
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from hub.app import create_app
-from hub.plugins import get_plugin_manager
+from hub.plugins import get_plugin_manager, iter_results
 from hub.settings import Settings
 from tests.conftest import skip_or_fail
 from tests.live_server import HUB_CLI, MIGRATE_TIMEOUT, LiveServerError, hub_environment
@@ -69,10 +69,9 @@ async def served_in_process(
 ) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
     """A hub started in this process on a database ``hub migrate`` prepared, and a client."""
     EXECUTOR_CACHE.clear()
-    hub_settings = Settings.from_env(hub_environment(folder, settings))
-    app = create_app(
-        hub_settings, get_plugin_manager(extra_plugins=plugins, load_entry_points=False)
-    )
+    pm = get_plugin_manager(extra_plugins=plugins, load_entry_points=False)
+    declared = [item for _, items in iter_results(pm, "register_settings") for item in items]
+    app = create_app(Settings.from_env(hub_environment(folder, settings), declared), pm)
     async with LifespanManager(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:

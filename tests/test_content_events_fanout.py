@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import hub_delivery.plugin
 import orjson
 import redis.asyncio as aioredis
 
@@ -157,3 +158,37 @@ def test_messages_stay_under_the_limit_and_keep_every_event_in_order() -> None:
     assert all(len(message) <= NOTIFY_LIMIT for message in messages)
     slugs = [item["slug"] for message in messages for item in orjson.loads(message)["events"]]
     assert slugs == [f"p{n}" for n in range(300)]
+
+
+async def test_a_servers_cached_answers_forget_what_hub_import_changed_elsewhere(
+    database_url: str, tmp_path: Path
+) -> None:
+    settings = {
+        "HUB_DATABASE_URL": database_url,
+        "HUB_REDIS_URL": redis_or_skip(),
+        "HUB_DELIVERY_MAX_AGE": "600",
+    }
+    run_hub(tmp_path, settings, "migrate")
+    import_file(tmp_path, settings, document(posts=1))
+    title = {"query": '{ post(slug: "post-0") { title } }'}
+    async with served_in_process(tmp_path, settings, [hub_delivery.plugin]) as (_, client):
+        first = await client.get("/graphql", params=title)
+        assert first.json()["data"]["post"]["title"] == "Post 0"
+        assert "max-age=600" in first.headers["cache-control"]
+        retitled = document(posts=1)
+        retitled["posts"][0]["title"] = "Retitled"
+        import_file(tmp_path, settings, retitled)
+        # Once the server heard the import, its cache no longer has the old title.
+        seen: list[str] = []
+
+        async def title_now() -> None:
+            seen.append(
+                (await client.get("/graphql", params=title)).json()["data"]["post"]["title"]
+            )
+
+        for _ in range(100):
+            await title_now()
+            if seen[-1] == "Retitled":
+                break
+            await asyncio.sleep(0.05)
+        assert seen[-1] == "Retitled", seen
