@@ -11,8 +11,8 @@ import json
 import socket
 import subprocess
 import time
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,17 @@ from hub.app import create_app
 from hub.plugins import get_plugin_manager, iter_results
 from hub.settings import Settings
 from tests.conftest import skip_or_fail
-from tests.live_server import HUB_CLI, MIGRATE_TIMEOUT, LiveServerError, hub_environment
+from tests.live_server import (
+    HOST,
+    HUB_CLI,
+    MIGRATE_TIMEOUT,
+    START_TIMEOUT,
+    LiveServer,
+    LiveServerError,
+    free_port,
+    hub_environment,
+    stop,
+)
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 CLI_TIMEOUT = 120.0
@@ -85,3 +95,52 @@ async def eventually(check: Callable[[], bool], within: float = 10.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"still not true after {within}s")
         await asyncio.sleep(0.02)
+
+
+def answering(process: subprocess.Popen[bytes], server: LiveServer) -> None:
+    """Wait until the server answers HTTP at all (an allow-list may refuse the probe)."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise LiveServerError(f"the server exited with {process.returncode}:\n{server.log()}")
+        try:
+            httpx.get(server.graphql_url, params={"query": "{__typename}"}, timeout=1.0)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise LiveServerError(f"the server did not answer within {START_TIMEOUT}s:\n{server.log()}")
+
+
+@contextmanager
+def live_workers(
+    folder: Path, settings: Mapping[str, str], count: int, *serve_args: str
+) -> Iterator[list[LiveServer]]:
+    """``count`` ``hub serve`` processes on one database (already migrated), each on its port.
+
+    What ``hub serve --workers N`` runs behind one port, with each worker reachable on its own,
+    so a test chooses which one answers.
+    """
+    env = hub_environment(folder, settings)
+    servers: list[LiveServer] = []
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        with ExitStack() as logs:
+            for n in range(count):
+                port = free_port()
+                server = LiveServer(f"http://{HOST}:{port}", folder / f"worker-{n}.log")
+                log = logs.enter_context(server.log_path.open("wb"))
+                processes.append(
+                    subprocess.Popen(
+                        [*HUB_CLI, "serve", "--host", HOST, "--port", str(port), *serve_args],
+                        env=env,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
+                servers.append(server)
+            for process, server in zip(processes, servers, strict=True):
+                answering(process, server)
+            yield servers
+    finally:
+        for process in processes:
+            stop(process)

@@ -91,6 +91,7 @@ async def shutdown(app: Starlette) -> None:
     delivery = getattr(app.state, STATE_KEY, None)
     if delivery is not None:
         app.state.hub.plugin_manager.unregister(delivery)
+        await delivery.close()
     partners: Partners | None = getattr(app.state, PARTNERS_STATE_KEY, None)
     if partners is not None:
         await partners.close()

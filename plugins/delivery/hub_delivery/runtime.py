@@ -19,7 +19,7 @@ from hub import ContentEvent, PluginError, Settings, hookimpl
 from hub_delivery import settings as delivery_settings
 from hub_delivery.hookspecs import OEmbedResource
 from hub_delivery.keys import QUERY_KEY, OperationAnalyser
-from hub_delivery.persisted import PersistedQueries
+from hub_delivery.persisted import PersistedQueries, SharedDocuments
 from hub_delivery.public_urls import UrlPattern
 from hub_delivery.response_cache import ResponseCache
 from hub_delivery.widget import BUILTIN_OPERATIONS
@@ -71,12 +71,25 @@ class Delivery:
         self.default_max_age = delivery_settings.max_age(settings)
         self.type_max_ages: Mapping[str, int] = delivery_settings.type_max_ages(settings)
         self.allowlist = delivery_settings.allowlist_enabled(settings)
+        redis_url = delivery_settings.redis_url(settings)
         self.queries = PersistedQueries(
-            delivery_settings.persisted_query_entries(settings), dict(BUILTIN_OPERATIONS)
+            delivery_settings.persisted_query_entries(settings),
+            dict(BUILTIN_OPERATIONS),
+            shared=SharedDocuments(
+                redis_url,
+                settings.shared_namespace,
+                delivery_settings.persisted_query_ttl(settings),
+            )
+            if redis_url
+            else None,
         )
         self.cache = ResponseCache(delivery_settings.response_cache_entries(settings))
         self.analyser = OperationAnalyser(schema)
         self.oembed_resources = oembed_resources(plugin_manager, settings)
+
+    async def close(self) -> None:
+        if self.queries.shared is not None:
+            await self.queries.shared.close()
 
     @hookimpl
     async def content_events(self, events: Sequence[ContentEvent]) -> None:

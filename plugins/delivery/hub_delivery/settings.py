@@ -14,6 +14,7 @@ TYPE_MAX_AGE = "HUB_DELIVERY_TYPE_MAX_AGE"
 ALLOWLIST = "HUB_DELIVERY_ALLOWLIST"
 RESPONSE_CACHE_ENTRIES = "HUB_DELIVERY_RESPONSE_CACHE_ENTRIES"
 PERSISTED_QUERY_ENTRIES = "HUB_DELIVERY_PERSISTED_QUERY_ENTRIES"
+PERSISTED_QUERY_TTL = "HUB_DELIVERY_PERSISTED_QUERY_TTL"
 POST_URL = "HUB_DELIVERY_POST_URL"
 MAP_URL = "HUB_DELIVERY_MAP_URL"
 FEED_TITLE = "HUB_DELIVERY_FEED_TITLE"
@@ -116,6 +117,14 @@ DECLARED: tuple[Setting[Any], ...] = (
         _not_negative,
     ),
     Setting(
+        PERSISTED_QUERY_TTL,
+        int,
+        86_400,
+        "With HUB_REDIS_URL: seconds Redis keeps an automatic persisted query after it was last "
+        "sent or used, for every server process to find it.",
+        _positive,
+    ),
+    Setting(
         POST_URL,
         str,
         "",
@@ -180,8 +189,8 @@ DECLARED: tuple[Setting[Any], ...] = (
         REDIS_URL,
         str,
         "",
-        "Redis URL (redis://host:6379/0): rate limits are then counted in Redis, shared by "
-        "every server process, instead of in each process.",
+        "Redis URL (redis://host:6379/0): rate limits are then counted in Redis, and automatic "
+        "persisted queries kept there, shared by every server process, instead of in each.",
         _redis_url,
     ),
 )
@@ -209,6 +218,11 @@ def response_cache_entries(settings: Settings) -> int:
 def persisted_query_entries(settings: Settings) -> int:
     entries: int = settings.get(PERSISTED_QUERY_ENTRIES)
     return entries
+
+
+def persisted_query_ttl(settings: Settings) -> int:
+    seconds: int = settings.get(PERSISTED_QUERY_TTL)
+    return seconds
 
 
 def post_url_pattern(settings: Settings) -> str:

@@ -1,0 +1,66 @@
+"""Several ``hub serve`` processes on one database and one Redis answer as one hub.
+
+Real uvicorn processes, real Redis and PostgreSQL (or SQLite, which several processes on one
+machine may share): what a client does through one worker holds on every other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.cluster import import_file, live_workers, redis_or_skip, run_hub
+from tests.test_content_events_fanout import document
+
+TITLE_QUERY = 'query Title { post(slug: "post-0") { title } }'
+TITLE_HASH = hashlib.sha256(TITLE_QUERY.encode()).hexdigest()
+
+
+def by_hash(sha256: str) -> dict[str, str]:
+    return {"extensions": json.dumps({"persistedQuery": {"version": 1, "sha256Hash": sha256}})}
+
+
+@pytest.fixture
+def cluster(database_url: str, tmp_path: Path) -> dict[str, str]:
+    """The settings of a hub whose workers share a database and Redis, with one post in it."""
+    settings = {
+        "HUB_DATABASE_URL": database_url,
+        "HUB_REDIS_URL": redis_or_skip(),
+        "HUB_DELIVERY_MAX_AGE": "600",
+    }
+    run_hub(tmp_path, settings, "migrate")
+    import_file(tmp_path, settings, document(posts=1))
+    return settings
+
+
+def test_a_persisted_query_sent_to_one_worker_runs_on_another(
+    cluster: dict[str, str], tmp_path: Path
+) -> None:
+    with live_workers(tmp_path, cluster, 2) as (first, second):
+        unknown = httpx.get(second.graphql_url, params=by_hash(TITLE_HASH))
+        assert unknown.json()["errors"][0]["message"] == "PersistedQueryNotFound"
+        sent = httpx.get(first.graphql_url, params={"query": TITLE_QUERY, **by_hash(TITLE_HASH)})
+        assert sent.json() == {"data": {"post": {"title": "Post 0"}}}
+        elsewhere = httpx.get(second.graphql_url, params=by_hash(TITLE_HASH))
+        assert elsewhere.json() == {"data": {"post": {"title": "Post 0"}}}
+
+
+def test_an_operation_registered_while_serving_runs_on_every_worker(
+    cluster: dict[str, str], tmp_path: Path
+) -> None:
+    settings = {**cluster, "HUB_DELIVERY_ALLOWLIST": "1"}
+    operation = tmp_path / "title.graphql"
+    operation.write_text(TITLE_QUERY, encoding="utf-8")
+    with live_workers(tmp_path, settings, 2) as workers:
+        refused = httpx.get(workers[0].graphql_url, params=by_hash(TITLE_HASH))
+        assert refused.json()["errors"][0]["extensions"]["code"] == "OPERATION_NOT_REGISTERED"
+        run_hub(tmp_path, settings, "queries", "register", str(operation))
+        answers: list[Any] = [
+            httpx.get(worker.graphql_url, params=by_hash(TITLE_HASH)).json() for worker in workers
+        ]
+        assert answers == [{"data": {"post": {"title": "Post 0"}}}] * 2
