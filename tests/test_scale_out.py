@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +17,14 @@ import httpx
 import pytest
 
 from tests.cluster import import_file, live_workers, redis_or_skip, run_hub
+from tests.live_server import LiveServer
 from tests.test_content_events_fanout import document
 
 TITLE_QUERY = 'query Title { post(slug: "post-0") { title } }'
 TITLE_HASH = hashlib.sha256(TITLE_QUERY.encode()).hexdigest()
+#: Seconds after its time by which a scheduled post shows everywhere (the leader's timer wakes
+#: at the time; the rest is the purge's way to every worker, milliseconds).
+SCHEDULE_DELAY = 2.0
 
 
 def by_hash(sha256: str) -> dict[str, str]:
@@ -64,3 +70,44 @@ def test_an_operation_registered_while_serving_runs_on_every_worker(
             httpx.get(worker.graphql_url, params=by_hash(TITLE_HASH)).json() for worker in workers
         ]
         assert answers == [{"data": {"post": {"title": "Post 0"}}}] * 2
+
+
+def scheduled(slug: str, at: datetime) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "posts": [
+            {
+                "slug": slug,
+                "title": slug.title(),
+                "status": "scheduled",
+                "published_at": at.isoformat(),
+            }
+        ],
+    }
+
+
+def test_a_scheduled_post_shows_on_every_worker_once_its_time_comes(
+    cluster: dict[str, str], tmp_path: Path
+) -> None:
+    start = datetime.now(UTC)
+    # One scheduled before the workers start (read at start-up), one while they serve (heard).
+    import_file(tmp_path, cluster, scheduled("before-start", start + timedelta(seconds=25)))
+    with live_workers(tmp_path, cluster, 2) as workers:
+        due = datetime.now(UTC) + timedelta(seconds=6)
+        import_file(tmp_path, cluster, scheduled("while-serving", due))
+        due = max(due, start + timedelta(seconds=25))
+        query = {"query": "{ posts { edges { node { slug } } } }"}
+
+        def slugs(worker: LiveServer) -> list[str]:
+            answer = httpx.get(worker.graphql_url, params=query).json()
+            return sorted(edge["node"]["slug"] for edge in answer["data"]["posts"]["edges"])
+
+        # Cached for 600 seconds, without the two posts.
+        assert [slugs(worker) for worker in workers] == [["post-0"], ["post-0"]]
+        while datetime.now(UTC) < due:
+            time.sleep(0.2)
+        deadline = time.monotonic() + SCHEDULE_DELAY
+        expected = ["before-start", "post-0", "while-serving"]
+        while [slugs(worker) for worker in workers] != [expected, expected]:
+            assert time.monotonic() < deadline, [slugs(worker) for worker in workers]
+            time.sleep(0.1)
