@@ -73,17 +73,31 @@ def build_cli() -> typer.Typer:
         host: Annotated[str | None, typer.Option(help="Address (default HUB_HOST).")] = None,
         port: Annotated[int | None, typer.Option(help="Port (default HUB_PORT).")] = None,
         reload: Annotated[bool, typer.Option(help="Restart on code changes.")] = False,
+        workers: Annotated[
+            int, typer.Option(min=1, help="Worker processes sharing the port (uvicorn's manager).")
+        ] = 1,
     ) -> None:
         """Serve the API with uvicorn (GraphiQL at /graphql)."""
         import uvicorn
 
+        from hub.fanout import transport_for
+
         settings = Settings.from_env()
+        if workers > 1 and reload:
+            raise typer.BadParameter("--reload restarts one process: leave out --workers")
+        if workers > 1 and transport_for(settings) is None:
+            # Each worker would keep answers another one made stale, for their whole max-age.
+            raise typer.BadParameter(
+                "several workers need to hear each other's changes: set HUB_REDIS_URL or use a "
+                "PostgreSQL database (HUB_DATABASE_URL), and HUB_EVENTS_TRANSPORT other than off"
+            )
         uvicorn.run(
             "hub.app:create_app",
             factory=True,
             host=host or settings.host,
             port=port or settings.port,
             reload=reload,
+            workers=workers,
             log_level="debug" if settings.debug else "info",
         )
 

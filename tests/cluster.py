@@ -29,7 +29,6 @@ from tests.live_server import (
     HOST,
     HUB_CLI,
     MIGRATE_TIMEOUT,
-    START_TIMEOUT,
     LiveServer,
     LiveServerError,
     free_port,
@@ -39,6 +38,8 @@ from tests.live_server import (
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 CLI_TIMEOUT = 120.0
+#: Several workers start at once, each importing the hub and its plugins: slower than one.
+WORKERS_START_TIMEOUT = 90.0
 
 
 def redis_or_skip() -> str:
@@ -52,8 +53,27 @@ def redis_or_skip() -> str:
 
 def run_hub(folder: Path, settings: Mapping[str, str], *args: str) -> str:
     """Run ``hub ARGS`` in a process of its own; its stderr, or LiveServerError with its output."""
+    return run_hub_output(folder, settings, *args)[1]
+
+
+def editor_token(folder: Path, settings: Mapping[str, str]) -> str:
+    """A token of a new editor account that may write and publish content."""
+    account = ("--email", "editor@example.org", "--role", "editor", "--password-stdin")
+    run_hub_output(folder, settings, "users", "create", *account, stdin="a long passphrase\n")
+    scopes = "content:write,content:publish,content:read-drafts"
+    out, _ = run_hub_output(
+        folder, settings, "tokens", "create", "--user", "editor@example.org", "--scopes", scopes
+    )
+    return out.strip().splitlines()[-1]
+
+
+def run_hub_output(
+    folder: Path, settings: Mapping[str, str], *args: str, stdin: str | None = None
+) -> tuple[str, str]:
+    """Run ``hub ARGS``; its stdout and stderr, or LiveServerError with both."""
     completed = subprocess.run(
         [*HUB_CLI, *args],
+        input=stdin,
         env=hub_environment(folder, settings),
         capture_output=True,
         text=True,
@@ -64,7 +84,7 @@ def run_hub(folder: Path, settings: Mapping[str, str], *args: str) -> str:
         raise LiveServerError(
             f"hub {' '.join(args)} failed:\n{completed.stdout}\n{completed.stderr}"
         )
-    return completed.stderr
+    return completed.stdout, completed.stderr
 
 
 def import_file(folder: Path, settings: Mapping[str, str], document: Mapping[str, Any]) -> str:
@@ -99,7 +119,7 @@ async def eventually(check: Callable[[], bool], within: float = 10.0) -> None:
 
 def answering(process: subprocess.Popen[bytes], server: LiveServer) -> None:
     """Wait until the server answers HTTP at all (an allow-list may refuse the probe)."""
-    deadline = time.monotonic() + START_TIMEOUT
+    deadline = time.monotonic() + WORKERS_START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise LiveServerError(f"the server exited with {process.returncode}:\n{server.log()}")
@@ -108,7 +128,9 @@ def answering(process: subprocess.Popen[bytes], server: LiveServer) -> None:
             return
         except httpx.TransportError:
             time.sleep(0.1)
-    raise LiveServerError(f"the server did not answer within {START_TIMEOUT}s:\n{server.log()}")
+    raise LiveServerError(
+        f"the server did not answer within {WORKERS_START_TIMEOUT}s:\n{server.log()}"
+    )
 
 
 @contextmanager

@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.cluster import import_file, live_workers, redis_or_skip, run_hub
-from tests.live_server import LiveServer
+from tests.cluster import editor_token, import_file, live_workers, redis_or_skip, run_hub
+from tests.live_server import LiveServer, LiveServerError
 from tests.test_content_events_fanout import document
 
 TITLE_QUERY = 'query Title { post(slug: "post-0") { title } }'
@@ -111,3 +111,71 @@ def test_a_scheduled_post_shows_on_every_worker_once_its_time_comes(
         while [slugs(worker) for worker in workers] != [expected, expected]:
             assert time.monotonic() < deadline, [slugs(worker) for worker in workers]
             time.sleep(0.1)
+
+
+#: Seconds after a mutation answered by which every worker answers the new content: the
+#: mutation's process publishes its events before answering; the others purge on hearing them
+#: (milliseconds on one machine, `make bench-purge` measures it).
+PURGE_DELAY = 1.0
+
+POST_QUERY = {"query": '{ post(slug: "post-0") { title } }'}
+RETITLE = """
+mutation($input: UpdatePostInput!) { updatePost(input: $input) { errors { message } } }"""
+
+
+def title_on(worker: LiveServer) -> str:
+    title: str = httpx.get(worker.graphql_url, params=POST_QUERY).json()["data"]["post"]["title"]
+    return title
+
+
+def retitle(worker: LiveServer, token: str, title: str) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    found = httpx.post(
+        worker.graphql_url,
+        json={"query": '{ post(slug: "post-0") { id version } }'},
+        headers=headers,
+    ).json()["data"]["post"]
+    changed = httpx.post(
+        worker.graphql_url,
+        json={"query": RETITLE, "variables": {"input": {**found, "title": title}}},
+        headers=headers,
+    ).json()
+    assert changed == {"data": {"updatePost": {"errors": []}}}, changed
+
+
+def seconds_until_every_worker_answers(workers: list[LiveServer], title: str) -> float:
+    started = time.monotonic()
+    while any(title_on(worker) != title for worker in workers):
+        assert time.monotonic() - started < PURGE_DELAY, [title_on(w) for w in workers]
+    return time.monotonic() - started
+
+
+def test_a_change_through_one_worker_reaches_every_workers_cache(
+    cluster: dict[str, str], tmp_path: Path
+) -> None:
+    token = editor_token(tmp_path, cluster)
+    with live_workers(tmp_path, cluster, 3) as workers:
+        assert [title_on(worker) for worker in workers] == ["Post 0"] * 3  # now cached, 600 s
+        retitle(workers[0], token, "Retitled")
+        seconds_until_every_worker_answers(workers, "Retitled")
+
+
+def test_hub_serve_runs_workers_that_all_hear_hub_import(
+    cluster: dict[str, str], tmp_path: Path
+) -> None:
+    with live_workers(tmp_path, cluster, 1, "--workers", "3") as (server,):
+        # New connections are spread over the workers by the kernel: ask often enough that
+        # every worker has the old title cached.
+        assert {title_on(server) for _ in range(30)} == {"Post 0"}
+        assert server.log().count("Started server process") == 3
+        retitled = document(posts=1)
+        retitled["posts"][0]["title"] = "Imported"
+        import_file(tmp_path, cluster, retitled)
+        started = time.monotonic()
+        while {title_on(server) for _ in range(30)} != {"Imported"}:
+            assert time.monotonic() - started < PURGE_DELAY
+
+
+def test_several_workers_without_a_transport_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(LiveServerError, match="several workers need to hear each other"):
+        run_hub(tmp_path, {"HUB_EVENTS_TRANSPORT": "off"}, "serve", "--workers", "2")
