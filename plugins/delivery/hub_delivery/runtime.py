@@ -2,12 +2,11 @@
 
 The persisted queries, the response cache and the document analyser belong to one application
 (tests start many), so they live on an object kept on ``app.state`` rather than in module
-globals; that object is also the plugin implementing ``content_events`` and ``purge_cache``.
+globals; that object is also the plugin implementing ``purge_cache`` for the response cache.
 """
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import Mapping, Sequence
 from typing import cast
@@ -15,10 +14,10 @@ from typing import cast
 import pluggy
 from graphql import GraphQLSchema
 
-from hub import ContentEvent, PluginError, Settings, hookimpl
+from hub import PluginError, Settings, hookimpl
 from hub_delivery import settings as delivery_settings
 from hub_delivery.hookspecs import OEmbedResource
-from hub_delivery.keys import QUERY_KEY, OperationAnalyser
+from hub_delivery.keys import OperationAnalyser
 from hub_delivery.persisted import PersistedQueries, SharedDocuments
 from hub_delivery.public_urls import UrlPattern
 from hub_delivery.response_cache import ResponseCache
@@ -27,19 +26,6 @@ from hub_delivery.widget import BUILTIN_OPERATIONS
 logger = logging.getLogger("hub.delivery")
 
 STATE_KEY = "hub_delivery"
-
-
-def purge_keys_for(events: Sequence[ContentEvent]) -> list[str]:
-    """The cache tags a batch of changes makes stale.
-
-    The type key goes too, not only the node's: a new, re-dated or re-themed post changes lists
-    that did not name it before. ``Query`` tags answers that name no content type at all.
-    """
-    keys: dict[str, None] = {QUERY_KEY: None}
-    for event in events:
-        keys[event.type_name] = None
-        keys[f"{event.type_name}:{event.pk}"] = None
-    return list(keys)
 
 
 def oembed_resources(
@@ -92,21 +78,6 @@ class Delivery:
             await self.queries.shared.close()
 
     @hookimpl
-    async def content_events(self, events: Sequence[ContentEvent]) -> None:
-        await self.purge(purge_keys_for(events))
-
-    @hookimpl
     def purge_cache(self, keys: Sequence[str]) -> None:
+        # Every purge, remote ones too: these answers live in this process only.
         self.cache.purge(keys)
-
-    async def purge(self, keys: Sequence[str]) -> None:
-        """Call every ``purge_cache`` implementation; one failing never stops the others."""
-        for impl in self.plugin_manager.hook.purge_cache.get_hookimpls():
-            try:
-                result = impl.function(*[keys for _ in impl.argnames])
-                if inspect.isawaitable(result):
-                    await result
-            except Exception:
-                logger.exception(
-                    "plugin %r failed purging %d cache keys", impl.plugin_name, len(keys)
-                )
