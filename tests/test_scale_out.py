@@ -15,7 +15,10 @@ from typing import Any
 
 import httpx
 import pytest
+import redis
 
+from hub.fanout import CHANNEL
+from hub.settings import Settings
 from tests.cluster import editor_token, import_file, live_workers, redis_or_skip, run_hub
 from tests.live_server import LiveServer, LiveServerError
 from tests.test_content_events_fanout import document
@@ -92,7 +95,13 @@ def test_a_scheduled_post_shows_on_every_worker_once_its_time_comes(
     start = datetime.now(UTC)
     # One scheduled before the workers start (read at start-up), one while they serve (heard).
     import_file(tmp_path, cluster, scheduled("before-start", start + timedelta(seconds=25)))
-    with live_workers(tmp_path, cluster, 2) as workers:
+    namespace = Settings(database_url=cluster["HUB_DATABASE_URL"]).shared_namespace
+    with (
+        redis.Redis.from_url(cluster["HUB_REDIS_URL"]) as client,
+        client.pubsub() as channel,
+        live_workers(tmp_path, cluster, 2) as workers,
+    ):
+        channel.subscribe(f"{CHANNEL}:{namespace}")
         due = datetime.now(UTC) + timedelta(seconds=6)
         import_file(tmp_path, cluster, scheduled("while-serving", due))
         due = max(due, start + timedelta(seconds=25))
@@ -111,6 +120,13 @@ def test_a_scheduled_post_shows_on_every_worker_once_its_time_comes(
         while [slugs(worker) for worker in workers] != [expected, expected]:
             assert time.monotonic() < deadline, [slugs(worker) for worker in workers]
             time.sleep(0.1)
+        # Announced once, by the leader, though both workers keep the schedule.
+        announced = []
+        while (message := channel.get_message(timeout=0.5)) is not None:
+            if message["type"] == "message":
+                events = json.loads(message["data"])["events"]
+                announced += [e["slug"] for e in events if e["kind"] == "post.published"]
+        assert sorted(announced) == ["before-start", "while-serving"]
 
 
 #: Seconds after a mutation answered by which every worker answers the new content: the
