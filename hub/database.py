@@ -18,6 +18,7 @@ from tortoise.migrations.autodetector import MigrationAutodetector
 from tortoise.migrations.writer import MigrationWriter
 
 from hub.db import config_for
+from hub.fanout import publish_deferred
 from hub.settings import Settings
 
 
@@ -27,7 +28,11 @@ async def open_database(pm: pluggy.PluginManager, settings: Settings) -> AsyncIt
     try:
         yield
     finally:
-        await Tortoise.close_connections()
+        try:
+            # What the command committed reaches the running servers now that it is done.
+            await publish_deferred(pm)
+        finally:
+            await Tortoise.close_connections()
 
 
 async def vacuum_analyze(

@@ -27,7 +27,6 @@ import asyncpg
 import orjson
 import pluggy
 import redis.asyncio as aioredis
-from tortoise import connections
 
 from hub.events import ContentEvent, EventKind, dispatch_content_events
 from hub.hookimpl import hookimpl
@@ -104,10 +103,13 @@ class PostgresTransport:
     async def publish(self, message: bytes) -> None:
         connection = self._connection
         if connection is None or connection.is_closed():
-            # A CLI command, which does not listen: through the ORM's connection.
-            await connections.get("default").execute_query(
-                "SELECT pg_notify($1, $2)", [CHANNEL, message.decode()]
-            )
+            # A CLI command, which does not listen: a connection for the occasion, as the ORM's
+            # pool is the command's own work.
+            once = await asyncpg.connect(self.dsn)
+            try:
+                await once.execute("SELECT pg_notify($1, $2)", CHANNEL, message.decode())
+            finally:
+                await once.close()
             return
         async with self._lock:
             await connection.execute("SELECT pg_notify($1, $2)", CHANNEL, message.decode())
@@ -230,16 +232,27 @@ def decode(message: bytes) -> tuple[str, list[ContentEvent]]:
 class ContentEventFanout:
     """The plugin that publishes this process's committed events and relays the others'."""
 
-    def __init__(self, transport: Transport) -> None:
+    def __init__(self, transport: Transport, deferred: bool = False) -> None:
         self.transport = transport
         #: Names this process in its messages, so it can ignore them when they come back.
         self.origin = uuid.uuid4().hex
+        #: Kept until ``flush`` (a CLI command, when it is done with the database).
+        self.deferred = deferred
+        self._pending: list[bytes] = []
         self._listener: asyncio.Task[None] | None = None
 
     @hookimpl
     async def content_events(self, events: Sequence[ContentEvent]) -> None:
         local = [event for event in events if not event.remote]
         for message in encode(self.origin, local, self.transport.max_message):
+            if self.deferred:
+                self._pending.append(message)
+            else:
+                await self.transport.publish(message)
+
+    async def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        for message in pending:
             await self.transport.publish(message)
 
     async def start_listening(self, pm: pluggy.PluginManager) -> None:
@@ -278,10 +291,28 @@ PLUGIN_NAME = "hub.fanout"
 
 
 def publish_only(pm: pluggy.PluginManager, settings: Settings) -> None:
-    """For a CLI command: publish what it commits, hear nothing (it keeps no state to refresh)."""
+    """For a CLI command: publish what it commits, hear nothing (it keeps no state to refresh).
+
+    It publishes when it closes the database (``publish_deferred``), after its own work: on
+    PostgreSQL a notification takes a transaction id, and one taken just before the ``VACUUM``
+    that follows an import keeps it from marking the new rows' pages all-visible.
+    """
     transport = transport_for(settings)
     if transport is not None and pm.get_plugin(PLUGIN_NAME) is None:
-        pm.register(ContentEventFanout(transport), name=PLUGIN_NAME)
+        pm.register(ContentEventFanout(transport, deferred=True), name=PLUGIN_NAME)
+
+
+async def publish_deferred(pm: pluggy.PluginManager) -> None:
+    """Publish what a CLI command committed; a failure is logged, as the data is committed."""
+    fanout = pm.get_plugin(PLUGIN_NAME)
+    if isinstance(fanout, ContentEventFanout):
+        try:
+            await fanout.flush()
+        except Exception:
+            logger.exception(
+                "content events: could not tell the running servers about this command's "
+                "changes; their caches show them when their answers expire"
+            )
 
 
 @contextlib.asynccontextmanager
