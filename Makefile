@@ -78,5 +78,13 @@ bench: $(STAMP)
 	sh bench/install-tools.sh
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+# Time from a mutation's answer to the last worker's purge, over real workers, PostgreSQL and
+# Redis (bench/purge.py): make bench-purge PURGE_ARGS="--workers 4 --transport postgres"
+PURGE_ARGS ?=
+
+.PHONY: bench-purge
+bench-purge: $(STAMP)
+	$(BIN)/python -m bench.purge $(PURGE_ARGS)
+
 clean:
 	rm -rf $(VENV) $(TOOLS) data

@@ -20,6 +20,7 @@ from hub.collector import tuned_for_serving
 from hub.cors import CrossOriginPolicy
 from hub.db import config_for
 from hub.errors import PluginError
+from hub.fanout import fanned_out
 from hub.graphiql import ASSETS_PATH, GraphiQLPage
 from hub.graphql.busy import busy_message
 from hub.graphql.schema import BuiltSchema, build_schema
@@ -130,11 +131,13 @@ def create_app(
         # The global fallback lets request tasks (other than the lifespan's) see the ORM.
         await Tortoise.init(config=tortoise_config, _enable_global_fallback=True)
         try:
-            await call_each_async(pm, "startup", app=app, settings=settings)
-            counting = statements_counted() if settings.debug else nullcontext()
-            with tuned_for_serving(), counting:
-                yield
-            await call_each_async(pm, "shutdown", app=app, settings=settings)
+            # Other processes' content events reach this one's plugins from here on.
+            async with fanned_out(pm, settings):
+                await call_each_async(pm, "startup", app=app, settings=settings)
+                counting = statements_counted() if settings.debug else nullcontext()
+                with tuned_for_serving(), counting:
+                    yield
+                await call_each_async(pm, "shutdown", app=app, settings=settings)
         finally:
             await Tortoise.close_connections()
 

@@ -116,26 +116,41 @@ def build_cli(
         host: Annotated[str | None, typer.Option(help="Address (default HUB_HOST).")] = None,
         port: Annotated[int | None, typer.Option(help="Port (default HUB_PORT).")] = None,
         reload: Annotated[bool, typer.Option(help="Restart on code changes.")] = False,
+        workers: Annotated[
+            int, typer.Option(min=1, help="Worker processes sharing the port (uvicorn's manager).")
+        ] = 1,
     ) -> None:
         """Serve the API with uvicorn (GraphiQL at /graphql)."""
         import uvicorn
 
         from hub.app import create_app
         from hub.database import check_database
+        from hub.fanout import serving, transport_for
         from hub.ops.logs import logging_config
         from hub.ops.settings import log_format_from
 
         settings, pm = current()
+        if workers > 1 and reload:
+            raise typer.BadParameter("--reload restarts one process: leave out --workers")
+        if workers > 1 and transport_for(settings) is None:
+            # Each worker would keep answers another one made stale, for their whole max-age.
+            raise typer.BadParameter(
+                "several workers need to hear each other's changes: set HUB_REDIS_URL or use a "
+                "PostgreSQL database (HUB_DATABASE_URL), and HUB_EVENTS_TRANSPORT other than off"
+            )
         # Settings, plugins and the database are checked here, where a problem is one line;
         # inside uvicorn it would be a traceback in the server's log.
-        app = create_app(settings, pm)
+        app = create_app(settings, serving(pm))
         asyncio.run(check_database(pm, settings))
+        # uvicorn's reloader and process manager import the app in each process they start.
+        in_each_process = reload or workers > 1
         uvicorn.run(
-            "hub.app:create_app" if reload else app,
-            factory=reload,
+            "hub.app:create_app" if in_each_process else app,
+            factory=in_each_process,
             host=host or settings.host,
             port=port or settings.port,
             reload=reload,
+            workers=workers,
             log_level="debug" if settings.debug else "info",
             log_config=logging_config(
                 log_format_from(os.environ), "DEBUG" if settings.debug else "INFO"
@@ -275,10 +290,15 @@ def current() -> tuple[Settings, pluggy.PluginManager]:
 
 
 def load_current() -> tuple[Settings, pluggy.PluginManager]:
-    """Settings from the environment and the plugins they enable."""
+    """Settings from the environment and the plugins they enable; what a command commits,
+    running servers hear."""
+    from hub.fanout import publish_only
+
     settings = Settings.from_env()
     pm = get_plugin_manager(disabled=settings.plugins_disabled)
-    return load_settings(pm, settings), pm
+    settings = load_settings(pm, settings)
+    publish_only(pm, settings)
+    return settings, pm
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ from tortoise.migrations.writer import MigrationWriter
 from hub.db import config_for, model_apps
 from hub.errors import PluginError
 from hub.failures import DatabaseUnavailable
+from hub.fanout import publish_deferred
 from hub.models import ModelApp
 from hub.settings import Settings
 
@@ -36,7 +37,11 @@ async def open_database(pm: pluggy.PluginManager, settings: Settings) -> AsyncIt
         await check_connection(settings)
         yield
     finally:
-        await Tortoise.close_connections()
+        try:
+            # What the command committed reaches the running servers now that it is done.
+            await publish_deferred(pm)
+        finally:
+            await Tortoise.close_connections()
 
 
 async def check_database(pm: pluggy.PluginManager, settings: Settings) -> None:

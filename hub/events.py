@@ -32,13 +32,20 @@ class EventKind(StrEnum):
 
 @dataclass(frozen=True)
 class ContentEvent:
-    """One committed change. ``type_name`` is the GraphQL type ("Post"), ``pk`` its row id."""
+    """One committed change. ``type_name`` is the GraphQL type ("Post"), ``pk`` its row id.
+
+    ``remote`` is True when another process (a worker, a CLI command) committed the change and
+    this one hears it through ``hub.fanout``: that process's handlers ran already, so a handler
+    that writes shared state (a search index, a row, a CDN purge, a webhook) skips it, and one
+    that keeps state in this process (a response cache) reacts as to a local change.
+    """
 
     kind: EventKind
     type_name: str
     pk: int
     slug: str
     changes: dict[str, Any] = field(default_factory=dict)
+    remote: bool = False
 
 
 #: How many events a ``content_events`` handler receives at most in one call.

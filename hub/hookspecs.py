@@ -235,6 +235,9 @@ def content_event(event: ContentEvent) -> Awaitable[None] | None:
 
     Called after the transaction committed; may be async. A handler that raises is logged with
     your plugin's name and never undoes the change or stops the other plugins' handlers.
+    Changes committed by another process (a worker, a CLI command) arrive too, with
+    ``event.remote`` true: skip them when you write shared state (a row, an index, a webhook),
+    which that process's handlers did; react when you keep state in this process (a cache).
     """
 
 
@@ -244,5 +247,6 @@ def content_events(events: Sequence[ContentEvent]) -> Awaitable[None] | None:
 
     Implement it when handling many at once is cheaper (a search index, a CDN purge). An import
     of 100,000 posts arrives as calls of at most 1,000 events, in commit order.
-    Failures are logged with your plugin's name, as for ``content_event``.
+    Failures are logged with your plugin's name, as for ``content_event``. A batch holds only
+    this process's changes or only another process's (``remote``), as for ``content_event``.
     """

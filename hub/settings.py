@@ -6,6 +6,7 @@ Core settings are typed attributes of :class:`Settings`. Plugins declare theirs 
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -125,6 +126,19 @@ def _origins(values: tuple[str, ...]) -> None:
             raise ValueError(f"{origin!r} is written differently by browsers: use {exact!r}")
 
 
+def _redis_url(value: str) -> None:
+    if value and not value.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError("must be a Redis URL such as redis://127.0.0.1:6379/0")
+
+
+EVENTS_TRANSPORTS = ("auto", "redis", "postgres", "off")
+
+
+def _events_transport(value: str) -> None:
+    if value not in EVENTS_TRANSPORTS:
+        raise ValueError(f"must be one of {', '.join(EVENTS_TRANSPORTS)}")
+
+
 def default_data_dir() -> Path:
     return Path(os.environ.get("HUB_DATA_DIR", "data"))
 
@@ -207,6 +221,22 @@ CORE_SETTINGS: tuple[Setting[Any], ...] = (
         "Run query documents from a plan made once per document instead of graphql-core's "
         "field-by-field walk (the answers are the same; off for comparison).",
     ),
+    Setting(
+        "HUB_REDIS_URL",
+        str,
+        "",
+        "Redis URL (redis://host:6379/0) shared by every server process: content events, "
+        "and the plugins' shared state (rate limits, persisted queries, donation progress).",
+        _redis_url,
+    ),
+    Setting(
+        "HUB_EVENTS_TRANSPORT",
+        str,
+        "auto",
+        "How content events reach the other processes: redis, postgres (LISTEN/NOTIFY), off, "
+        "or auto (Redis when HUB_REDIS_URL is set, else PostgreSQL when the database is).",
+        _events_transport,
+    ),
 )
 
 
@@ -232,6 +262,8 @@ class Settings:
     graphiql: bool = True
     introspection: bool = True
     compiled_execution: bool = True
+    redis_url: str = ""
+    events_transport: str = "auto"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -277,6 +309,15 @@ class Settings:
         ``settings.value(GREETING)`` is a ``str`` when ``GREETING`` is a ``Setting[str]``."""
         value: T = self.get(setting.name)
         return value
+
+    @property
+    def shared_namespace(self) -> str:
+        """Names this hub's channels and keys in a Redis that other hubs may share.
+
+        The processes of one hub share its database, so its URL is what they have in common:
+        give them the same ``HUB_DATABASE_URL``, written the same way.
+        """
+        return hashlib.sha256(self.database_url.encode()).hexdigest()[:16]
 
     @property
     def is_sqlite(self) -> bool:

@@ -684,3 +684,20 @@ async def test_hub_migrate_creates_the_index_tables(settings: Settings) -> None:
         assert [(hit.type_name, hit.title_html) for hit in rows] == [
             ("Post", "The <mark>nuclear</mark> weapons ban treaty")
         ]
+
+
+async def test_a_change_another_process_committed_is_not_indexed_twice(
+    content: Starlette, gql: GraphQLClient
+) -> None:
+    # The process that committed the change indexed it in the shared database already; hearing
+    # it again (remote) must not index again, nor ever index what this process did not see.
+    pm = content.state.hub.plugin_manager
+    stored = await Post.get(slug="arms-trade")
+    await Post.filter(id=stored.id).update(title="Zeppelin registry")
+    heard = ContentEvent(EventKind.POST_UPDATED, "Post", stored.id, "arms-trade", remote=True)
+    await dispatch_content_events(pm, [heard])
+    assert slugs(await search(gql, "zeppelin")) == []
+    await dispatch_content_events(
+        pm, [ContentEvent(EventKind.POST_UPDATED, "Post", stored.id, "arms-trade")]
+    )
+    assert slugs(await search(gql, "zeppelin")) == ["arms-trade"]

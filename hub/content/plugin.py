@@ -12,6 +12,12 @@ from hub.models import ModelApp
 
 if TYPE_CHECKING:
     import typer
+    from starlette.applications import Starlette
+
+    from hub.settings import Settings
+
+#: Where a running hub keeps its scheduled-posts timer (``hub.content.due``).
+DUE_POSTS_STATE_KEY = "hub_due_posts"
 
 
 @hookimpl
@@ -55,3 +61,24 @@ def register_commands(cli: typer.Typer) -> None:
     from hub.content import commands
 
     commands.register(cli)
+
+
+@hookimpl
+async def startup(app: Starlette, settings: Settings) -> None:
+    from hub.content.due import DuePosts
+    from hub.leadership import leadership_for
+
+    pm = app.state.hub.plugin_manager
+    due = DuePosts(pm, leadership_for(settings))
+    pm.register(due, name=f"{DUE_POSTS_STATE_KEY}-{id(app)}")
+    setattr(app.state, DUE_POSTS_STATE_KEY, due)
+    await due.load()
+    due.start()
+
+
+@hookimpl
+async def shutdown(app: Starlette) -> None:
+    due = getattr(app.state, DUE_POSTS_STATE_KEY, None)
+    if due is not None:
+        app.state.hub.plugin_manager.unregister(due)
+        await due.stop()

@@ -28,13 +28,16 @@ class OEmbedResource(Protocol):
 
 
 @hookspec
-def purge_cache(keys: Sequence[str]) -> Awaitable[None] | None:
+def purge_cache(keys: Sequence[str], remote: bool) -> Awaitable[None] | None:
     """Forget cached GraphQL answers tagged with any of ``keys``; may be async.
 
     Keys are the ones sent in the ``Surrogate-Key`` header: type keys (``Post``) and node keys
     (``Post:12``), plus ``Query`` for answers that name no content type. Called after content
-    was committed. A CDN plugin implements it with the CDN's purge-by-tag API; the delivery
-    plugin's in-process response cache implements it too. Mark the implementation
+    was committed, in every server process and CLI command: ``remote`` is True when another
+    process committed the change. A cache shared by every process (a CDN, Varnish) ignores
+    remote purges, which the committing process made already; a cache kept in this process
+    (like the delivery plugin's response cache) purges either way. The delivery plugin purges
+    Varnish, Fastly and Cloudflare when their settings are given. Mark the implementation
     ``@hookimpl(optionalhook=True)`` so your plugin still loads without the delivery plugin.
     """
 

@@ -3,21 +3,28 @@
 A client sends ``extensions.persistedQuery.sha256Hash`` instead of the document. Unknown hashes
 are answered with ``PersistedQueryNotFound``; the client retries with the document and the hash,
 which must match before the document is remembered. Remembered documents live in a bounded
-in-process LRU (anyone may register one, so they must not grow the database); registered
-operations (`hub queries register`) live in the database and are the allow-list. Plugins'
-built-in operations (the embeddable widget's) are registered by shipping: they are in the
-allow-list without a database row, and never forgotten.
+in-process LRU (anyone may register one, so they must not grow the database) and, with
+``HUB_REDIS_URL``, in Redis for every server process, each for a limited time
+(``HUB_DELIVERY_PERSISTED_QUERY_TTL``): a hash sent to one worker runs on all of them.
+Registered operations (`hub queries register`) live in the database, which every process reads,
+and are the allow-list. Plugins' built-in operations (the embeddable widget's) are registered by
+shipping: they are in the allow-list without a database row, and never forgotten.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+import redis.asyncio as aioredis
+
 from hub_delivery.models import RegisteredQuery
+
+logger = logging.getLogger("hub.delivery")
 
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 
@@ -85,13 +92,49 @@ def requested_hash(extensions: Any) -> str | None:
     return sha256
 
 
+class SharedDocuments:
+    """Automatic persisted queries in Redis, shared by every process of the hub.
+
+    Each document expires ``ttl`` seconds after it was last sent or used. Redis being away
+    costs a round trip, never an error: the client is asked for the document, as by a process
+    that never saw it.
+    """
+
+    def __init__(self, url: str, namespace: str, ttl: int) -> None:
+        self._client = aioredis.from_url(url)
+        self.prefix = f"hub:apq:{namespace}:"
+        self.ttl = ttl
+
+    async def get(self, sha256: str) -> str | None:
+        try:
+            document = await self._client.getex(self.prefix + sha256, ex=self.ttl)
+        except (aioredis.RedisError, OSError) as error:
+            logger.warning("persisted queries: Redis unavailable (%s)", error)
+            return None
+        if isinstance(document, bytes):
+            return document.decode()
+        return document
+
+    async def put(self, sha256: str, document: str) -> None:
+        try:
+            await self._client.set(self.prefix + sha256, document, ex=self.ttl)
+        except (aioredis.RedisError, OSError) as error:
+            logger.warning("persisted queries: Redis unavailable (%s)", error)
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
 @dataclass
 class PersistedQueries:
-    """Documents by hash: recent automatic ones in memory, registered ones in the database."""
+    """Documents by hash: recent automatic ones in memory (and Redis), registered ones in the
+    database."""
 
     capacity: int
     #: Operations the code ships, by hash: always known, always on the allow-list.
     builtin: dict[str, str] = field(default_factory=dict)
+    #: Where other processes' automatic persisted queries are found (HUB_REDIS_URL).
+    shared: SharedDocuments | None = None
     _documents: OrderedDict[str, str] = field(default_factory=OrderedDict)
     _registered: set[str] = field(default_factory=set)
 
@@ -116,6 +159,13 @@ class PersistedQueries:
         if document is not None:
             self._documents.move_to_end(sha256)
             return document
+        if self.shared is not None:
+            document = await self.shared.get(sha256)
+            # Stored under its hash by whoever sent it; checked again all the same, as Redis
+            # may be shared with other software.
+            if document is not None and sha256_of(document) == sha256:
+                self.remember(sha256, document)
+                return document
         registered = await RegisteredQuery.get_or_none(sha256=sha256)
         if registered is None:
             return None
@@ -160,5 +210,7 @@ class PersistedQueries:
         if allowlisted_only and not await self.is_registered(sha256 or sha256_of(query)):
             raise operation_not_registered(reason)
         if sha256 is not None and has_document:
+            if self.shared is not None and sha256 not in self._documents:
+                await self.shared.put(sha256, query)
             self.remember(sha256, query)
         return query, sha256 or sha256_of(query)

@@ -16,6 +16,7 @@ from hub_delivery.middleware import DeliveryMiddleware
 from hub_delivery.oembed import oembed_routes, own_resources
 from hub_delivery.partner_gate import PartnerGate
 from hub_delivery.partner_runtime import PARTNERS_STATE_KEY, Partners
+from hub_delivery.purging import cache_purges
 from hub_delivery.readiness import redis_check
 from hub_delivery.runtime import STATE_KEY, Delivery
 from hub_delivery.settings import redis_url
@@ -43,6 +44,8 @@ def add_hookspecs(plugin_manager: pluggy.PluginManager) -> None:
     caller = getattr(plugin_manager.hook, "register_oembed_resources", None)
     if caller is None or caller.spec is None:
         plugin_manager.add_hookspecs(hookspecs)
+    # Content events purge caches in every process, CLI commands included.
+    cache_purges(plugin_manager)
 
 
 @hookimpl
@@ -83,6 +86,7 @@ def register_routes(settings: Settings) -> Sequence[BaseRoute]:
 def startup(app: Starlette, settings: Settings) -> None:
     hub = app.state.hub
     # The graphql-core schema Strawberry built: the document analyser reads types from it.
+    cache_purges(hub.plugin_manager).configure(settings)
     delivery = Delivery(settings, hub.plugin_manager, hub.built.schema._schema)
     setattr(app.state, STATE_KEY, delivery)
     hub.plugin_manager.register(delivery, name=f"{STATE_KEY}-{id(app)}")
@@ -94,6 +98,7 @@ async def shutdown(app: Starlette) -> None:
     delivery = getattr(app.state, STATE_KEY, None)
     if delivery is not None:
         app.state.hub.plugin_manager.unregister(delivery)
+        await delivery.close()
     partners: Partners | None = getattr(app.state, PARTNERS_STATE_KEY, None)
     if partners is not None:
         await partners.close()

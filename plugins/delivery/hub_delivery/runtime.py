@@ -2,7 +2,7 @@
 
 The persisted queries, the response cache and the document analyser belong to one application
 (tests start many), so they live on an object kept on ``app.state`` rather than in module
-globals; that object is also the plugin implementing ``content_events`` and ``purge_cache``.
+globals; that object is also the plugin implementing ``purge_cache`` for the response cache.
 """
 
 from __future__ import annotations
@@ -13,29 +13,16 @@ from typing import cast
 import pluggy
 from graphql import GraphQLSchema
 
-from hub import ContentEvent, PluginError, Settings, call_each_async, hookimpl, plugin_calls
+from hub import PluginError, Settings, hookimpl, plugin_calls
 from hub_delivery import settings as delivery_settings
 from hub_delivery.hookspecs import OEmbedResource
-from hub_delivery.keys import QUERY_KEY, OperationAnalyser
-from hub_delivery.persisted import PersistedQueries
+from hub_delivery.keys import OperationAnalyser
+from hub_delivery.persisted import PersistedQueries, SharedDocuments
 from hub_delivery.public_urls import UrlPattern
 from hub_delivery.response_cache import ResponseCache
 from hub_delivery.widget import BUILTIN_OPERATIONS
 
 STATE_KEY = "hub_delivery"
-
-
-def purge_keys_for(events: Sequence[ContentEvent]) -> list[str]:
-    """The cache tags a batch of changes makes stale.
-
-    The type key goes too, not only the node's: a new, re-dated or re-themed post changes lists
-    that did not name it before. ``Query`` tags answers that name no content type at all.
-    """
-    keys: dict[str, None] = {QUERY_KEY: None}
-    for event in events:
-        keys[event.type_name] = None
-        keys[f"{event.type_name}:{event.pk}"] = None
-    return list(keys)
 
 
 def oembed_resources(
@@ -66,22 +53,27 @@ class Delivery:
         self.default_max_age = delivery_settings.max_age(settings)
         self.type_max_ages: Mapping[str, int] = delivery_settings.type_max_ages(settings)
         self.allowlist = delivery_settings.allowlist_enabled(settings)
+        redis_url = delivery_settings.redis_url(settings)
         self.queries = PersistedQueries(
-            delivery_settings.persisted_query_entries(settings), dict(BUILTIN_OPERATIONS)
+            delivery_settings.persisted_query_entries(settings),
+            dict(BUILTIN_OPERATIONS),
+            shared=SharedDocuments(
+                redis_url,
+                settings.shared_namespace,
+                delivery_settings.persisted_query_ttl(settings),
+            )
+            if redis_url
+            else None,
         )
         self.cache = ResponseCache(delivery_settings.response_cache_entries(settings))
         self.analyser = OperationAnalyser(schema)
         self.oembed_resources = oembed_resources(plugin_manager, settings)
 
-    @hookimpl
-    async def content_events(self, events: Sequence[ContentEvent]) -> None:
-        await self.purge(purge_keys_for(events))
+    async def close(self) -> None:
+        if self.queries.shared is not None:
+            await self.queries.shared.close()
 
     @hookimpl
     def purge_cache(self, keys: Sequence[str]) -> None:
+        # Every purge, remote ones too: these answers live in this process only.
         self.cache.purge(keys)
-
-    async def purge(self, keys: Sequence[str]) -> None:
-        """Call every ``purge_cache`` implementation; one failing is logged, naming the plugin,
-        and never stops the others (the content is committed already)."""
-        await call_each_async(self.plugin_manager, "purge_cache", isolate=True, keys=keys)

@@ -14,6 +14,7 @@ TYPE_MAX_AGE = "HUB_DELIVERY_TYPE_MAX_AGE"
 ALLOWLIST = "HUB_DELIVERY_ALLOWLIST"
 RESPONSE_CACHE_ENTRIES = "HUB_DELIVERY_RESPONSE_CACHE_ENTRIES"
 PERSISTED_QUERY_ENTRIES = "HUB_DELIVERY_PERSISTED_QUERY_ENTRIES"
+PERSISTED_QUERY_TTL = "HUB_DELIVERY_PERSISTED_QUERY_TTL"
 POST_URL = "HUB_DELIVERY_POST_URL"
 MAP_URL = "HUB_DELIVERY_MAP_URL"
 FEED_TITLE = "HUB_DELIVERY_FEED_TITLE"
@@ -23,6 +24,13 @@ ANONYMOUS_RATE = "HUB_DELIVERY_ANONYMOUS_RATE"
 ANONYMOUS_BURST = "HUB_DELIVERY_ANONYMOUS_BURST"
 PARTNER_REFRESH = "HUB_DELIVERY_PARTNER_REFRESH"
 REDIS_URL = "HUB_REDIS_URL"
+VARNISH_URL = "HUB_DELIVERY_VARNISH_URL"
+FASTLY_SERVICE_ID = "HUB_DELIVERY_FASTLY_SERVICE_ID"
+FASTLY_API_TOKEN = "HUB_DELIVERY_FASTLY_API_TOKEN"
+FASTLY_API_BASE = "HUB_DELIVERY_FASTLY_API_BASE"
+CLOUDFLARE_ZONE_ID = "HUB_DELIVERY_CLOUDFLARE_ZONE_ID"
+CLOUDFLARE_API_TOKEN = "HUB_DELIVERY_CLOUDFLARE_API_TOKEN"
+CLOUDFLARE_API_BASE = "HUB_DELIVERY_CLOUDFLARE_API_BASE"
 
 _TYPE_AGE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(\d+)$")
 
@@ -116,6 +124,14 @@ DECLARED: tuple[Setting[Any], ...] = (
         _not_negative,
     ),
     Setting(
+        PERSISTED_QUERY_TTL,
+        int,
+        86_400,
+        "With HUB_REDIS_URL: seconds Redis keeps an automatic persisted query after it was last "
+        "sent or used, for every server process to find it.",
+        _positive,
+    ),
+    Setting(
         POST_URL,
         str,
         "",
@@ -180,9 +196,35 @@ DECLARED: tuple[Setting[Any], ...] = (
         REDIS_URL,
         str,
         "",
-        "Redis URL (redis://host:6379/0): rate limits are then counted in Redis, shared by "
-        "every server process, instead of in each process.",
+        "Redis URL (redis://host:6379/0): rate limits are then counted in Redis, and automatic "
+        "persisted queries kept there, shared by every server process, instead of in each.",
         _redis_url,
+    ),
+    Setting(
+        VARNISH_URL,
+        str,
+        "",
+        "URL of the Varnish in front of the hub, running deploy/varnish/hub.vcl, such as "
+        "http://127.0.0.1:6081/: changes purge its answers by surrogate key (xkey).",
+        _absolute_url,
+    ),
+    Setting(FASTLY_SERVICE_ID, str, "", "Fastly service id: changes purge it by surrogate key."),
+    Setting(FASTLY_API_TOKEN, str, "", "Fastly API token allowed to purge that service."),
+    Setting(
+        FASTLY_API_BASE,
+        str,
+        "https://api.fastly.com",
+        "Base URL of the Fastly API (change only to point at a test double).",
+        _absolute_url,
+    ),
+    Setting(CLOUDFLARE_ZONE_ID, str, "", "Cloudflare zone id: changes purge it by cache tag."),
+    Setting(CLOUDFLARE_API_TOKEN, str, "", "Cloudflare API token allowed to purge that zone."),
+    Setting(
+        CLOUDFLARE_API_BASE,
+        str,
+        "https://api.cloudflare.com/client/v4",
+        "Base URL of the Cloudflare API (change only to point at a test double).",
+        _absolute_url,
     ),
 )
 
@@ -209,6 +251,11 @@ def response_cache_entries(settings: Settings) -> int:
 def persisted_query_entries(settings: Settings) -> int:
     entries: int = settings.get(PERSISTED_QUERY_ENTRIES)
     return entries
+
+
+def persisted_query_ttl(settings: Settings) -> int:
+    seconds: int = settings.get(PERSISTED_QUERY_TTL)
+    return seconds
 
 
 def post_url_pattern(settings: Settings) -> str:
@@ -244,3 +291,28 @@ def partner_refresh(settings: Settings) -> float:
 def redis_url(settings: Settings) -> str:
     url: str = settings.get(REDIS_URL)
     return url
+
+
+def varnish_url(settings: Settings) -> str:
+    url: str = settings.get(VARNISH_URL)
+    return url
+
+
+def fastly(settings: Settings) -> tuple[str, str, str] | None:
+    """Service id, token and API base, or None when Fastly is not configured."""
+    service, token = settings.get(FASTLY_SERVICE_ID), settings.get(FASTLY_API_TOKEN)
+    if not service and not token:
+        return None
+    if not (service and token):
+        raise ValueError(f"{FASTLY_SERVICE_ID} and {FASTLY_API_TOKEN} go together: set both")
+    return service, token, settings.get(FASTLY_API_BASE)
+
+
+def cloudflare(settings: Settings) -> tuple[str, str, str] | None:
+    """Zone id, token and API base, or None when Cloudflare is not configured."""
+    zone, token = settings.get(CLOUDFLARE_ZONE_ID), settings.get(CLOUDFLARE_API_TOKEN)
+    if not zone and not token:
+        return None
+    if not (zone and token):
+        raise ValueError(f"{CLOUDFLARE_ZONE_ID} and {CLOUDFLARE_API_TOKEN} go together")
+    return zone, token, settings.get(CLOUDFLARE_API_BASE)

@@ -86,7 +86,10 @@ class SearchEngine:
 
     @hookimpl
     async def content_events(self, events: Sequence[ContentEvent]) -> None:
-        await apply_events(self.searchables(), events)
+        # The index is in the shared database: the process that committed a change indexed it.
+        local = [event for event in events if not event.remote]
+        if local:
+            await apply_events(self.searchables(), local)
 
     @hookimpl
     async def startup(self, app: Starlette, settings: Settings) -> None:

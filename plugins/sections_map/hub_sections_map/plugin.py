@@ -59,7 +59,8 @@ def register_routes(settings: Settings) -> Sequence[BaseRoute]:
 @hookimpl
 async def content_event(event: ContentEvent) -> None:
     # A new section appears at its country's capital until someone places it more precisely.
-    if event.kind is EventKind.SECTION_CHANGED:
+    # Placing writes the shared database: only the process that committed the change does it.
+    if event.kind is EventKind.SECTION_CHANGED and not event.remote:
         await placement.place_unplaced_sections([event.pk])
 
 

@@ -1,0 +1,168 @@
+"""Several processes of one hub: the CLI in a subprocess, servers in-process or under uvicorn.
+
+For the tests of what crosses processes (content events, purges, persisted queries). Every wait
+is bounded; Redis is skipped locally when unreachable and required in CI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import subprocess
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, asynccontextmanager, contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from asgi_lifespan import LifespanManager
+from starlette.applications import Starlette
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+from hub.app import create_app
+from hub.plugins import get_plugin_manager, iter_results
+from hub.settings import Settings
+from tests.conftest import skip_or_fail
+from tests.live_server import (
+    HOST,
+    HUB_CLI,
+    MIGRATE_TIMEOUT,
+    LiveServer,
+    LiveServerError,
+    free_port,
+    hub_environment,
+    stop,
+)
+
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+CLI_TIMEOUT = 120.0
+#: Several workers start at once, each importing the hub and its plugins: slower than one.
+WORKERS_START_TIMEOUT = 90.0
+
+
+def redis_or_skip() -> str:
+    try:
+        with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=1):
+            pass
+    except OSError:
+        skip_or_fail("redis", f"Redis is not reachable on {REDIS_HOST}:{REDIS_PORT}")
+    return f"redis://{REDIS_HOST}:{REDIS_PORT}/0"
+
+
+def run_hub(folder: Path, settings: Mapping[str, str], *args: str) -> str:
+    """Run ``hub ARGS`` in a process of its own; its stderr, or LiveServerError with its output."""
+    return run_hub_output(folder, settings, *args)[1]
+
+
+def editor_token(folder: Path, settings: Mapping[str, str]) -> str:
+    """A token of a new editor account that may write and publish content."""
+    account = ("--email", "editor@example.org", "--role", "editor", "--password-stdin")
+    run_hub_output(folder, settings, "users", "create", *account, stdin="a long passphrase\n")
+    scopes = "content:write,content:publish,content:read-drafts"
+    out, _ = run_hub_output(
+        folder, settings, "tokens", "create", "--user", "editor@example.org", "--scopes", scopes
+    )
+    return out.strip().splitlines()[-1]
+
+
+def run_hub_output(
+    folder: Path, settings: Mapping[str, str], *args: str, stdin: str | None = None
+) -> tuple[str, str]:
+    """Run ``hub ARGS``; its stdout and stderr, or LiveServerError with both."""
+    completed = subprocess.run(
+        [*HUB_CLI, *args],
+        input=stdin,
+        env=hub_environment(folder, settings),
+        capture_output=True,
+        text=True,
+        timeout=CLI_TIMEOUT if args[0] != "migrate" else MIGRATE_TIMEOUT,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise LiveServerError(
+            f"hub {' '.join(args)} failed:\n{completed.stdout}\n{completed.stderr}"
+        )
+    return completed.stdout, completed.stderr
+
+
+def import_file(folder: Path, settings: Mapping[str, str], document: Mapping[str, Any]) -> str:
+    path = folder / f"import-{time.monotonic_ns()}.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return run_hub(folder, settings, "import", str(path))
+
+
+@asynccontextmanager
+async def served_in_process(
+    folder: Path, settings: Mapping[str, str], plugins: Sequence[object] = ()
+) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
+    """A hub started in this process on a database ``hub migrate`` prepared, and a client."""
+    EXECUTOR_CACHE.clear()
+    pm = get_plugin_manager(extra_plugins=plugins, load_entry_points=False)
+    declared = [item for _, items in iter_results(pm, "register_settings") for item in items]
+    app = create_app(Settings.from_env(hub_environment(folder, settings), declared), pm)
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
+            yield app, client
+
+
+async def eventually(check: Callable[[], bool], within: float = 10.0) -> None:
+    """Wait until ``check()`` holds, ``within`` seconds at most."""
+    deadline = time.monotonic() + within
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not true after {within}s")
+        await asyncio.sleep(0.02)
+
+
+def answering(process: subprocess.Popen[bytes], server: LiveServer) -> None:
+    """Wait until the server answers HTTP at all (an allow-list may refuse the probe)."""
+    deadline = time.monotonic() + WORKERS_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise LiveServerError(f"the server exited with {process.returncode}:\n{server.log()}")
+        try:
+            httpx.get(server.graphql_url, params={"query": "{__typename}"}, timeout=1.0)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise LiveServerError(
+        f"the server did not answer within {WORKERS_START_TIMEOUT}s:\n{server.log()}"
+    )
+
+
+@contextmanager
+def live_workers(
+    folder: Path, settings: Mapping[str, str], count: int, *serve_args: str
+) -> Iterator[list[LiveServer]]:
+    """``count`` ``hub serve`` processes on one database (already migrated), each on its port.
+
+    What ``hub serve --workers N`` runs behind one port, with each worker reachable on its own,
+    so a test chooses which one answers.
+    """
+    env = hub_environment(folder, settings)
+    servers: list[LiveServer] = []
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        with ExitStack() as logs:
+            for n in range(count):
+                port = free_port()
+                server = LiveServer(f"http://{HOST}:{port}", folder / f"worker-{n}.log")
+                log = logs.enter_context(server.log_path.open("wb"))
+                processes.append(
+                    subprocess.Popen(
+                        [*HUB_CLI, "serve", "--host", HOST, "--port", str(port), *serve_args],
+                        env=env,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
+                servers.append(server)
+            for process, server in zip(processes, servers, strict=True):
+                answering(process, server)
+            yield servers
+    finally:
+        for process in processes:
+            stop(process)
