@@ -180,10 +180,15 @@ def test_hub_serve_runs_workers_that_all_hear_hub_import(
     cluster: dict[str, str], tmp_path: Path
 ) -> None:
     with live_workers(tmp_path, cluster, 1, "--workers", "3") as (server,):
+        # Workers start one by one: on a busy machine the first answers before the others run.
+        deadline = time.monotonic() + 60
+        while server.log().count("Application startup complete") < 3:
+            assert time.monotonic() < deadline, server.log()
+            time.sleep(0.2)
+        assert server.log().count("Started server process") == 3
         # New connections are spread over the workers by the kernel: ask often enough that
         # every worker has the old title cached.
         assert {title_on(server) for _ in range(30)} == {"Post 0"}
-        assert server.log().count("Started server process") == 3
         retitled = document(posts=1)
         retitled["posts"][0]["title"] = "Imported"
         import_file(tmp_path, cluster, retitled)
