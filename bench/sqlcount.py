@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
+from contextlib import AsyncExitStack, contextmanager
 from typing import Any
 
 import httpx
 from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 
-from bench import baseline
+from bench import servers
+from bench.handwritten import Store
 from bench.queries import Operation
 
 SQL_VERBS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
@@ -66,25 +66,32 @@ def _client(app: Starlette) -> httpx.AsyncClient:
 
 
 async def count_statements(
-    hub_app: Starlette, database: Path, operations: Sequence[Operation]
+    hub_app: Starlette, handwritten: Sequence[str], operations: Sequence[Operation]
 ) -> dict[str, dict[str, int]]:
-    """``{operation key: {"hub": n, "baseline": n}}`` for one request of each operation."""
-    counts: dict[str, dict[str, int]] = {}
-    baseline_app = baseline.create_app(database)
-    async with LifespanManager(hub_app), LifespanManager(baseline_app):
-        store: baseline.Store = baseline_app.state.store
-        async with _client(hub_app) as hub, _client(baseline_app) as base:
-            for operation in operations:
-                if operation.persisted:
-                    await hub.get(operation.path(with_document=True))
+    """``{operation key: {server: n}}`` for one request of each operation, on each server.
+
+    The hand-written servers are made from the environment (``HUB_DATA_DIR``,
+    ``HUB_DATABASE_URL``), as uvicorn makes them.
+    """
+    counts: dict[str, dict[str, int]] = {operation.key: {} for operation in operations}
+    async with AsyncExitStack() as stack:
+        await stack.enter_async_context(LifespanManager(hub_app))
+        hub = await stack.enter_async_context(_client(hub_app))
+        for operation in operations:
+            if operation.persisted:
+                await hub.get(operation.path(with_document=True))
+            await answer(hub, operation)
+            with tortoise_statements() as log:
                 await answer(hub, operation)
-                with tortoise_statements() as log:
-                    await answer(hub, operation)
-                await answer(base, operation)
+            counts[operation.key]["hub"] = len(log.statements)
+        for name in handwritten:
+            app = servers.factory(name)()
+            await stack.enter_async_context(LifespanManager(app))
+            store: Store = app.state.store
+            client = await stack.enter_async_context(_client(app))
+            for operation in operations:
+                await answer(client, operation)
                 before = store.statements
-                await answer(base, operation)
-                counts[operation.key] = {
-                    "hub": len(log.statements),
-                    "baseline": store.statements - before,
-                }
+                await answer(client, operation)
+                counts[operation.key][name] = store.statements - before
     return counts
