@@ -33,6 +33,10 @@ def _slashed(values: list[str]) -> str:
     return " / ".join(values)
 
 
+def _cpu(milliseconds: float | None) -> str:
+    return "-" if milliseconds is None else f"{milliseconds:.2f}"
+
+
 def markdown(results: dict[str, Any]) -> str:
     m, s, names = results["machine"], results["settings"], list(results["servers"])
     others = names[1:]
@@ -49,14 +53,15 @@ def markdown(results: dict[str, Any]) -> str:
         "| operation | hub req/s | "
         + " | ".join(f"{name} req/s | hub / {name}" for name in others)
         + f" | p99 ms, {s['connections']} connections ({_slashed(names)}) "
-        + f"| p95 ms, 1 connection ({_slashed(names)}) | SQL per request ({_slashed(names)}) |",
-        "|---|" + "---:|" * (2 * len(others) + 4),
+        + f"| p95 ms, 1 connection ({_slashed(names)}) | SQL per request ({_slashed(names)}) "
+        + f"| CPU ms per request ({_slashed(names)}) |",
+        "|---|" + "---:|" * (2 * len(others) + 5),
     ]
     for operation in results["operations"].values():
         if not operation["available"]:
             lines.append(
                 f"| {operation['label']} | not available: {operation['reason']} |"
-                + "|" * (2 * len(others) + 3)
+                + "|" * (2 * len(others) + 4)
             )
             continue
         median = {name: operation["servers"][name]["median"] for name in names}
@@ -70,7 +75,8 @@ def markdown(results: dict[str, Any]) -> str:
         lines.append(
             f"| {operation['label']} | {median['hub']['requests_per_second']:,.0f} | {compared} "
             f"| {p99} | {alone} "
-            f"| {_slashed([str(operation['sql'][n]) for n in names])} |"
+            f"| {_slashed([str(operation['sql'][n]) for n in names])} "
+            f"| {_slashed([_cpu(median[n].get('cpu_ms_per_request')) for n in names])} |"
         )
     cold, memory, imported = (
         results["cold_start_seconds"],

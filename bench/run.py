@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import os
 import shutil
 import statistics
@@ -100,12 +101,14 @@ def cores() -> tuple[int | None, int | None]:
     return available[0], available[1]
 
 
-def _median(runs: list[load.LoadResult]) -> dict[str, float]:
+def _median(runs: list[load.LoadResult]) -> dict[str, float | None]:
+    cpu = [r.cpu_ms_per_request for r in runs if r.cpu_ms_per_request is not None]
     return {
         "requests_per_second": statistics.median(r.requests_per_second for r in runs),
         "p50_ms": statistics.median(r.p50_ms for r in runs),
         "p95_ms": statistics.median(r.p95_ms for r in runs),
         "p99_ms": statistics.median(r.p99_ms for r in runs),
+        "cpu_ms_per_request": statistics.median(cpu) if cpu else None,
     }
 
 
@@ -158,6 +161,7 @@ def measure(
 
     def once(name: str, seconds: float, connections: int | None = None) -> load.LoadResult:
         nonlocal generator
+        cpu_before = servers[name].cpu_seconds()
         result, generator = load.run_load(
             servers[name].port,
             operation,
@@ -167,7 +171,8 @@ def measure(
             core=load_core,
             work_dir=work_dir,
         )
-        return result
+        cpu_ms = (servers[name].cpu_seconds() - cpu_before) * 1000 / result.requests
+        return dataclasses.replace(result, cpu_ms_per_request=cpu_ms)
 
     if arguments.warmup > 0:
         for name in servers:
@@ -179,7 +184,8 @@ def measure(
             runs[name].append(result)
             say(
                 f"  {operation.label} round {round_number + 1} {name}: "
-                f"{result.requests_per_second:,.0f} req/s, p99 {result.p99_ms:.1f} ms"
+                f"{result.requests_per_second:,.0f} req/s, p99 {result.p99_ms:.1f} ms, "
+                f"CPU {result.cpu_ms_per_request or 0:.2f} ms per request"
             )
     if arguments.single_duration > 0:
         # With one connection nothing queues: the latency of a request on its own.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import shutil
 import signal
 import socket
@@ -92,6 +93,17 @@ class Server:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) * 1024
         raise ServerError(f"{self.name}: no VmHWM in /proc/{self.process.pid}/status")
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used so far, user and system, all its threads.
+
+        Per request it is the cost of a request including the kernel's work, which the
+        requests/s of a shared machine blur: there a server gets a share of the core, and one
+        with two busy threads gets more than one with a single thread.
+        """
+        stat = Path(f"/proc/{self.process.pid}/stat").read_text(encoding="ascii")
+        fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")

@@ -13,7 +13,8 @@ import pytest
 from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 
-from bench import answers, asyncpg_server, baseline, fastest, fastest_json, queries
+from bench import answers, asyncpg_server, baseline, fastest, fastest_json, queries, servers
+from bench.data import hub_environment
 from bench.handwritten import Store
 from bench.sqlcount import answer
 from tests.conftest import only_postgres, only_sqlite
@@ -112,3 +113,20 @@ async def test_a_server_answering_differently_stops_the_run(
     ) as raised:
         answers.check(operation, by_server)
     assert "Not the hub's title" in str(raised.value)
+
+
+@only_sqlite
+async def test_a_served_servers_cpu_time_grows_with_the_requests_it_answers(
+    client: httpx.AsyncClient, settings: Any, tmp_path: Path
+) -> None:
+    await seed()
+    environment = hub_environment(Path(settings.data_dir))
+    operation = queries.front_page()
+    with servers.serve("sqlite3", environment, tmp_path, operation, None) as server:
+        before = server.cpu_seconds()
+        async with httpx.AsyncClient(base_url=server.base_url) as http:
+            for _ in range(300):
+                await answer(http, operation)
+        used = server.cpu_seconds() - before
+    # 300 front pages of 20 posts cost the server tens of milliseconds at least, not seconds.
+    assert 0.01 < used < 10
