@@ -1,4 +1,4 @@
-"""Before any timing: both servers must give the same answers, or the comparison is void."""
+"""Before any timing: every server must give the hub's answers, or the comparison is void."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from bench.queries import Operation
 
 
 class AnswersDiffer(RuntimeError):
-    """The hub and the baseline answered an operation differently; the message shows both."""
+    """A server answered an operation differently from the hub; the message shows both."""
 
 
 @dataclass(frozen=True)
@@ -19,9 +19,15 @@ class Comparison:
     operation: str
     equal: bool
     note: str
+    server: str = "baseline"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"operation": self.operation, "equal": self.equal, "note": self.note}
+        return {
+            "operation": self.operation,
+            "server": self.server,
+            "equal": self.equal,
+            "note": self.note,
+        }
 
 
 def fetch(base_url: str, operation: Operation) -> Any:
@@ -52,19 +58,23 @@ def _edges(answer: Any, field: str) -> list[Any]:
     return edges
 
 
-def require_equal(operation: Operation, hub: Any, baseline: Any) -> Comparison:
+def require_equal(
+    operation: Operation, hub: Any, baseline: Any, server: str = "baseline"
+) -> Comparison:
     """Same data, same order, same nested lists; anything else stops the run."""
     if "errors" in hub or hub != baseline:
         raise AnswersDiffer(
-            f"{operation.label}: the hub and the baseline answer differently.\n"
-            f"hub:      {str(hub)[:2000]}\nbaseline: {str(baseline)[:2000]}"
+            f"{operation.label}: the hub and {server} answer differently.\n"
+            f"hub:      {str(hub)[:2000]}\n{server}: {str(baseline)[:2000]}"
         )
     if operation.name == "FrontPage" and not _edges(hub, "posts"):
         raise AnswersDiffer(f"{operation.label}: no posts at all; is the database empty?")
-    return Comparison(operation.key, True, "identical JSON")
+    return Comparison(operation.key, True, "identical JSON", server)
 
 
-def compare_search(operation: Operation, hub: Any, baseline: Any) -> Comparison:
+def compare_search(
+    operation: Operation, hub: Any, baseline: Any, server: str = "baseline"
+) -> Comparison:
     """Search must find something; a different ranking is recorded, not fatal.
 
     The baseline ranks like the plugin (the newest matches, bm25), but the plugin also corrects
@@ -76,10 +86,22 @@ def compare_search(operation: Operation, hub: Any, baseline: Any) -> Comparison:
     baseline_slugs = [edge["node"]["slug"] for edge in _edges(baseline, "search")]
     if not hub_slugs or not baseline_slugs:
         raise AnswersDiffer(
-            f"{operation.label}: no results (hub {len(hub_slugs)}, baseline {len(baseline_slugs)})"
+            f"{operation.label}: no results (hub {len(hub_slugs)}, {server} {len(baseline_slugs)})"
         )
     if hub == baseline:
-        return Comparison(operation.key, True, "identical JSON")
+        return Comparison(operation.key, True, "identical JSON", server)
     shared = len(set(hub_slugs) & set(baseline_slugs))
     note = f"different ranking: {shared} of {len(hub_slugs)} results shared"
-    return Comparison(operation.key, False, note)
+    return Comparison(operation.key, False, note, server)
+
+
+def check(operation: Operation, by_server: dict[str, Any]) -> list[Comparison]:
+    """Every server's answer against the hub's (``by_server["hub"]``); the first that differs
+    stops the run (search may rank differently, which is recorded)."""
+    hub = by_server["hub"]
+    compare = compare_search if operation.key == "search" else require_equal
+    return [
+        compare(operation, hub, answer, server)
+        for server, answer in by_server.items()
+        if server != "hub"
+    ]

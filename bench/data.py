@@ -1,16 +1,24 @@
-"""The benchmark's data: ``hub migrate`` and ``hub demo --posts N`` in a fresh folder, and the
-import throughput of ``hub export`` → ``hub import`` into another fresh folder."""
+"""The benchmark's data: ``hub migrate`` and ``hub demo --posts N`` in a fresh folder (and, for a
+PostgreSQL run, a fresh database made for the run and dropped after it), and the import
+throughput of ``hub export`` → ``hub import`` into another fresh folder."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
 
 #: The ``hub`` command line run with this interpreter, wherever the virtualenv lives.
 HUB_CLI = [sys.executable, "-c", "from hub.cli import main; main()"]
@@ -33,13 +41,23 @@ def hub_environment(data_dir: Path, extra: Mapping[str, str] | None = None) -> d
     return env
 
 
-def run_hub(data_dir: Path, *arguments: str, timeout: float = STEP_TIMEOUT) -> float:
-    """Run ``hub ARGUMENTS`` on ``data_dir``; returns the seconds it took."""
+def database_environment(database_url: str | None) -> dict[str, str]:
+    """``HUB_DATABASE_URL`` when the run is not on the default SQLite file."""
+    return {} if database_url is None else {"HUB_DATABASE_URL": database_url}
+
+
+def run_hub(
+    data_dir: Path,
+    *arguments: str,
+    timeout: float = STEP_TIMEOUT,
+    database_url: str | None = None,
+) -> float:
+    """Run ``hub ARGUMENTS`` on ``data_dir`` (or ``database_url``); returns the seconds it took."""
     started = time.perf_counter()
     try:
         completed = subprocess.run(
             [*HUB_CLI, *arguments],
-            env=hub_environment(data_dir),
+            env=hub_environment(data_dir, database_environment(database_url)),
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -55,39 +73,87 @@ def run_hub(data_dir: Path, *arguments: str, timeout: float = STEP_TIMEOUT) -> f
     return time.perf_counter() - started
 
 
+async def _postgres_value(database_url: str, sql: str) -> Any:
+    connection = await asyncpg.connect(database_url)
+    try:
+        return await connection.fetchval(sql)
+    finally:
+        await connection.close()
+
+
 @dataclass(frozen=True)
 class Dataset:
     data_dir: Path
     posts: int
     seconds: float
+    #: A PostgreSQL database's URL; None for the SQLite file in ``data_dir``.
+    database_url: str | None = None
 
     @property
     def database(self) -> Path:
         return self.data_dir / "hub.sqlite3"
 
+    @property
+    def backend(self) -> str:
+        return "sqlite" if self.database_url is None else "postgres"
+
+    def environment(self) -> dict[str, str]:
+        """The environment every server and command of the run gets."""
+        return hub_environment(self.data_dir, database_environment(self.database_url))
+
+    def value(self, sql: str) -> Any:
+        """The first column of the first row of ``sql``, or None."""
+        if self.database_url is not None:
+            return asyncio.run(_postgres_value(self.database_url, sql))
+        with sqlite3.connect(self.database) as connection:
+            row = connection.execute(sql).fetchone()
+        return None if row is None else row[0]
+
     def newest_slug(self) -> str:
         """The slug of the newest public post: the single-post query asks for it."""
-        with sqlite3.connect(self.database) as connection:
-            row = connection.execute(
-                "SELECT slug FROM hub_post WHERE status = 'published' "
-                "ORDER BY published_at DESC, id DESC LIMIT 1"
-            ).fetchone()
-        if row is None:
-            raise BenchSetupError(f"{self.database} has no published post")
-        return str(row[0])
+        slug = self.value(
+            "SELECT slug FROM hub_post WHERE status = 'published' "
+            "ORDER BY published_at DESC, id DESC LIMIT 1"
+        )
+        if slug is None:
+            raise BenchSetupError(f"{self.database_url or self.database} has no published post")
+        return str(slug)
 
     def count(self, table: str) -> int:
-        with sqlite3.connect(self.database) as connection:
-            return int(connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
+        return int(self.value(f'SELECT count(*) FROM "{table}"'))
 
 
-def prepare(data_dir: Path, posts: int) -> Dataset:
+def prepare(data_dir: Path, posts: int, database_url: str | None = None) -> Dataset:
     """A freshly migrated database with the demo content and ``posts`` synthetic posts."""
     data_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    run_hub(data_dir, "migrate")
-    run_hub(data_dir, "demo", "--posts", str(posts), timeout=DEMO_TIMEOUT)
-    return Dataset(data_dir, posts, time.perf_counter() - started)
+    run_hub(data_dir, "migrate", database_url=database_url)
+    run_hub(
+        data_dir, "demo", "--posts", str(posts), timeout=DEMO_TIMEOUT, database_url=database_url
+    )
+    return Dataset(data_dir, posts, time.perf_counter() - started, database_url)
+
+
+async def _administer(admin_url: str, statement: str) -> None:
+    connection = await asyncpg.connect(admin_url)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@contextmanager
+def fresh_postgres_database(admin_url: str) -> Iterator[str]:
+    """The URL of a database made (from ``admin_url``'s) for this run, dropped after it."""
+    name = f"hub_bench_{uuid.uuid4().hex[:12]}"
+    try:
+        asyncio.run(_administer(admin_url, f'CREATE DATABASE "{name}"'))
+    except (OSError, asyncpg.PostgresError) as error:
+        raise BenchSetupError(f"cannot create a database through {admin_url}: {error}") from error
+    try:
+        yield urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
+    finally:
+        asyncio.run(_administer(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,20 @@
-"""Instructions per front page, counted by valgrind: the speed figure machine noise cannot blur.
+"""Instructions per request, counted by valgrind: the speed figure machine noise cannot blur.
 
 Requests per second on a shared machine drift by ±15 % between runs, and a change worth 3 %
 disappears in them. The instructions a request executes do not drift (repeat counts agree to
 ~0.5 %). Each server answers the front page in its own process, through its ASGI app (no
 socket, no load generator), under valgrind's cachegrind, twice: after the same warm-up, once
 with ``FEW`` requests and once with ``MANY``. The difference divided by ``MANY - FEW`` leaves
-out start-up, imports and warm-up. Every thread of the server is counted (the SQLite driver
-runs statements on one of its own); the kernel's work is not (system calls, thread wake-ups):
-the figure is the CPU work a request costs in user space, not its time.
+out start-up, imports and warm-up. Every thread of the server is counted (aiosqlite runs
+statements on one of its own); the kernel's work is not (system calls, thread wake-ups), nor
+PostgreSQL's (another process): the figure is the CPU work a request costs the server's process
+in user space, not its time.
 
-``python -m bench.instructions drive hub|baseline REQUESTS`` is the driven process; the data
-directory comes from ``HUB_DATA_DIR``.
+The front page is counted for every server, ``{ __typename }`` (the request path alone) for the
+hub and the yardstick.
+
+``python -m bench.instructions drive SERVER REQUESTS [OPERATION]`` is the driven process; the
+database comes from ``HUB_DATA_DIR`` / ``HUB_DATABASE_URL``.
 """
 
 from __future__ import annotations
@@ -21,14 +25,14 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from starlette.types import ASGIApp, Message
 
-from bench import queries
-from bench.data import hub_environment
+from bench import queries, servers
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 WARM_UP = 30
@@ -57,14 +61,12 @@ def total_instructions(output: str) -> int:
     return int(found.group(1).replace(",", ""))
 
 
-def _application(server: str) -> ASGIApp:
-    if server == "hub":
-        from hub.app import create_app
-
-        return create_app()
-    from bench.baseline import create_app as create_baseline
-
-    return create_baseline()
+#: The operations a driven process can send, by key.
+OPERATIONS = {"front_page": queries.front_page(), "typename": queries.typename()}
+USAGE = (
+    f"usage: python -m bench.instructions drive {'|'.join(servers.APPLICATIONS)} REQUESTS "
+    f"[{'|'.join(OPERATIONS)}]"
+)
 
 
 class _Lifespan:
@@ -135,19 +137,21 @@ async def _answer(app: ASGIApp, body: bytes) -> None:
     }
     await app(scope, receive, send)
     if status != 200:
-        raise CountFailed(f"the front page was answered with HTTP {status}")
+        raise CountFailed(f"the request was answered with HTTP {status}")
 
 
-async def drive(server: str, requests: int) -> None:
-    """Start ``server``'s app, warm it up, then answer ``requests`` front pages."""
-    app = _application(server)
-    body = queries.front_page().body()
+async def drive(server: str, requests: int, operation: str = "front_page") -> None:
+    """Start ``server``'s app, warm it up, then answer ``requests`` of ``operation``."""
+    app = servers.factory(server)()
+    body = OPERATIONS[operation].body()
     async with _Lifespan(app):
         for _ in range(WARM_UP + requests):
             await _answer(app, body)
 
 
-def _counted(server: str, requests: int, data_dir: Path) -> int:
+def _counted(
+    server: str, requests: int, environment: Mapping[str, str], operation: str = "front_page"
+) -> int:
     command = [
         "valgrind",
         "--tool=cachegrind",
@@ -159,11 +163,11 @@ def _counted(server: str, requests: int, data_dir: Path) -> int:
         "drive",
         server,
         str(requests),
+        operation,
     ]
-    environment = hub_environment(data_dir, {"PYTHONPATH": str(REPOSITORY)})
     completed = subprocess.run(
         command,
-        env=environment,
+        env={**environment, "PYTHONPATH": str(REPOSITORY)},
         capture_output=True,
         text=True,
         timeout=TIMEOUT_SECONDS,
@@ -174,42 +178,44 @@ def _counted(server: str, requests: int, data_dir: Path) -> int:
     return total_instructions(completed.stderr)
 
 
-def per_request(server: str, data_dir: Path) -> float:
-    """Instructions one front page costs ``server``, start-up and warm-up left out."""
-    few = _counted(server, FEW, data_dir)
-    many = _counted(server, MANY, data_dir)
+def per_request(
+    server: str, environment: Mapping[str, str], operation: str = "front_page"
+) -> float:
+    """Instructions one ``operation`` costs ``server``, start-up and warm-up left out."""
+    few = _counted(server, FEW, environment, operation)
+    many = _counted(server, MANY, environment, operation)
     return (many - few) / (MANY - FEW)
 
 
-def front_page(data_dir: Path) -> dict[str, Any]:
-    """``{"hub": n, "baseline": n, "ratio": baseline / hub}``, or ``{"skipped": why}``."""
+def count(environment: Mapping[str, str], names: Sequence[str]) -> dict[str, Any]:
+    """``{"front_page": {server: n}, "typename": {server: n}}`` for the servers ``names`` (the
+    hub first, then the yardstick), or ``{"skipped": why}``."""
     if valgrind() is None:
         return {"skipped": "valgrind is not installed (bench/install-tools.sh installs it)"}
-    # Counts do not depend on what else runs: both servers are counted at once.
+    jobs = [(name, "front_page") for name in names] + [(name, "typename") for name in names[:2]]
+    # Counts do not depend on what else runs: two at once, one per core.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        counts = dict(
-            zip(
-                ("hub", "baseline"),
-                pool.map(lambda server: per_request(server, data_dir), ("hub", "baseline")),
-                strict=True,
-            )
-        )
-    return {**counts, "ratio": counts["baseline"] / counts["hub"]}
+        counted = list(pool.map(lambda job: per_request(job[0], environment, job[1]), jobs))
+    figures: dict[str, Any] = {"front_page": {}, "typename": {}}
+    for (name, operation), instructions in zip(jobs, counted, strict=True):
+        figures[operation][name] = instructions
+    return figures
 
 
 def main(argv: list[str]) -> int:
     if (
-        len(argv) != 3
+        len(argv) not in (3, 4)
         or argv[0] != "drive"
-        or argv[1] not in ("hub", "baseline")
+        or argv[1] not in servers.APPLICATIONS
         or not argv[2].isdigit()
+        or (len(argv) == 4 and argv[3] not in OPERATIONS)
     ):
-        print("usage: python -m bench.instructions drive hub|baseline REQUESTS", file=sys.stderr)
+        print(USAGE, file=sys.stderr)
         return 2
     if "HUB_DATA_DIR" not in os.environ:
         print("HUB_DATA_DIR must name the prepared data directory", file=sys.stderr)
         return 2
-    asyncio.run(drive(argv[1], int(argv[2])))
+    asyncio.run(drive(argv[1], int(argv[2]), *argv[3:]))
     return 0
 
 

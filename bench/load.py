@@ -62,6 +62,8 @@ class LoadResult:
     p50_ms: float
     p95_ms: float
     p99_ms: float
+    #: The server's CPU time per answered request, when it was measured.
+    cpu_ms_per_request: float | None = None
 
     @property
     def requests_per_second(self) -> float:

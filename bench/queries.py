@@ -1,7 +1,7 @@
-"""The GraphQL operations the benchmark sends, to the hub and to the baseline alike.
+"""The GraphQL operations the benchmark sends, to the hub and to the hand-written servers alike.
 
-The baseline does not parse GraphQL: it answers by ``operationName``, so both servers receive
-byte-for-byte the same requests and the ratio measures only what each does with them.
+The hand-written servers do not parse GraphQL: they answer by ``operationName``, so every server
+receives byte-for-byte the same requests and the ratio measures only what each does with them.
 """
 
 from __future__ import annotations
@@ -110,3 +110,11 @@ def post_by_slug(slug: str) -> Operation:
 def search() -> Operation:
     variables = {"query": SEARCH_TEXT, "first": SEARCH_RESULTS}
     return Operation("search", f"search {SEARCH_TEXT!r}", "Search", SEARCH, variables)
+
+
+TYPENAME = "query Typename { __typename }"
+
+
+def typename() -> Operation:
+    """``{ __typename }``: no field to resolve, no database; the request path's fixed cost."""
+    return Operation("typename", "`{ __typename }` (request path alone)", "Typename", TYPENAME, {})

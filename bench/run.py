@@ -1,9 +1,11 @@
-"""``python -m bench``: prepare data, start the hub and the baseline, compare, load, report."""
+"""``python -m bench``: prepare data, start the hub and the hand-written servers, check that
+they answer alike, load each in turn, report."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import os
 import shutil
 import statistics
@@ -18,18 +20,36 @@ from pathlib import Path
 from typing import Any
 
 from bench import answers, data, instructions, load, profiling, queries, report, sqlcount
-from bench.servers import Server, ServerError, serve
+from bench import servers as servers_module
+from bench.servers import ON_DATABASE, Server, ServerError, serve
 from hub.app import create_app
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 #: The plugin that answers persisted queries and caches anonymous GETs.
 DELIVERY_PLUGIN = "delivery"
 PERSISTED_GET_REASON = "the delivery plugin (persisted queries, response cache) is not installed"
+NO_POSTGRES_SEARCH = (
+    "not measured on PostgreSQL: the plugin ranks with PostgreSQL's full-text search there, "
+    "and the asyncpg server answers no search"
+)
+POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/test"
 
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--posts", type=int, default=2000, help="synthetic posts (hub demo)")
+    parser.add_argument(
+        "--database",
+        choices=tuple(ON_DATABASE),
+        default="sqlite",
+        help="sqlite: the hub against stdlib sqlite3, aiosqlite and SQLite-built JSON servers; "
+        "postgres: the hub against an asyncpg server, in a database made for the run",
+    )
+    parser.add_argument(
+        "--postgres-admin-url",
+        default=POSTGRES_ADMIN_URL,
+        help="a PostgreSQL database to create (and drop) the run's database from",
+    )
     parser.add_argument("--duration", type=float, default=4.0, help="seconds per timed run")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds of untimed load first")
     parser.add_argument("--rounds", type=int, default=2, help="A B rounds per operation")
@@ -49,16 +69,18 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         "--profile",
         choices=("auto", "always", "never"),
         default="auto",
-        help="py-spy the hub under front-page load (auto: when below 0.5x the baseline)",
+        help="py-spy the hub under front-page load (auto: when below 0.5x the yardstick)",
     )
     parser.add_argument("--profile-seconds", type=int, default=8)
     parser.add_argument("--skip-import", action="store_true", help="skip hub import throughput")
     parser.add_argument(
         "--skip-instructions",
         action="store_true",
-        help="skip counting instructions per front page under valgrind",
+        help="skip counting instructions per request under valgrind",
     )
     arguments = parser.parse_args(argv)
+    if arguments.database == "postgres" and arguments.data_dir is not None:
+        parser.error("--data-dir reuses SQLite data; a PostgreSQL run always makes its own")
     for name in ("posts", "rounds", "connections", "max_requests", "profile_seconds"):
         if getattr(arguments, name) < (0 if name == "posts" else 1):
             parser.error(f"--{name.replace('_', '-')} is too small")
@@ -79,17 +101,19 @@ def cores() -> tuple[int | None, int | None]:
     return available[0], available[1]
 
 
-def _median(runs: list[load.LoadResult]) -> dict[str, float]:
+def _median(runs: list[load.LoadResult]) -> dict[str, float | None]:
+    cpu = [r.cpu_ms_per_request for r in runs if r.cpu_ms_per_request is not None]
     return {
         "requests_per_second": statistics.median(r.requests_per_second for r in runs),
         "p50_ms": statistics.median(r.p50_ms for r in runs),
         "p95_ms": statistics.median(r.p95_ms for r in runs),
         "p99_ms": statistics.median(r.p99_ms for r in runs),
+        "cpu_ms_per_request": statistics.median(cpu) if cpu else None,
     }
 
 
 def available_operations(
-    hub_app: Any, slug: str
+    hub_app: Any, slug: str, backend: str = "sqlite"
 ) -> tuple[list[queries.Operation], dict[str, dict[str, Any]]]:
     """The operations to measure, and the rows for those that cannot be."""
     query_fields = hub_app.state.hub.built.schema._schema.query_type.fields
@@ -101,7 +125,9 @@ def available_operations(
         queries.post_by_slug(slug),
     ]
     missing: dict[str, dict[str, Any]] = {}
-    if "search" in query_fields:
+    if "search" in query_fields and backend == "postgres":
+        missing["search"] = {"label": "search", "available": False, "reason": NO_POSTGRES_SEARCH}
+    elif "search" in query_fields:
         operations.append(queries.search())
     else:
         missing["search"] = {
@@ -117,6 +143,7 @@ def available_operations(
             "available": False,
             "reason": PERSISTED_GET_REASON,
         }
+    operations.append(queries.typename())
     return operations, missing
 
 
@@ -126,12 +153,15 @@ def measure(
     arguments: argparse.Namespace,
     load_core: int | None,
     work_dir: Path,
-) -> tuple[dict[str, list[load.LoadResult]], str]:
-    runs: dict[str, list[load.LoadResult]] = {"hub": [], "baseline": [], "single": []}
+) -> tuple[dict[str, list[load.LoadResult]], dict[str, load.LoadResult], str]:
+    """Each server's timed runs (in rounds) and its one-connection run."""
+    runs: dict[str, list[load.LoadResult]] = {name: [] for name in servers}
+    single: dict[str, load.LoadResult] = {}
     generator = ""
 
     def once(name: str, seconds: float, connections: int | None = None) -> load.LoadResult:
         nonlocal generator
+        cpu_before = servers[name].cpu_seconds()
         result, generator = load.run_load(
             servers[name].port,
             operation,
@@ -141,50 +171,60 @@ def measure(
             core=load_core,
             work_dir=work_dir,
         )
-        return result
+        cpu_ms = (servers[name].cpu_seconds() - cpu_before) * 1000 / result.requests
+        return dataclasses.replace(result, cpu_ms_per_request=cpu_ms)
 
     if arguments.warmup > 0:
-        for name in ("hub", "baseline"):
+        for name in servers:
             once(name, arguments.warmup)
-    # A B A B: whatever the machine's other work does to one round, it does to both sides.
+    # A B C A B C: whatever the machine's other work does to one round, it does to every side.
     for round_number in range(arguments.rounds):
-        for name in ("hub", "baseline"):
+        for name in servers:
             result = once(name, arguments.duration)
             runs[name].append(result)
             say(
                 f"  {operation.label} round {round_number + 1} {name}: "
-                f"{result.requests_per_second:,.0f} req/s, p95 {result.p95_ms:.1f} ms"
+                f"{result.requests_per_second:,.0f} req/s, p99 {result.p99_ms:.1f} ms, "
+                f"CPU {result.cpu_ms_per_request or 0:.2f} ms per request"
             )
     if arguments.single_duration > 0:
         # With one connection nothing queues: the latency of a request on its own.
-        runs["single"] = [once(name, arguments.single_duration, 1) for name in ("hub", "baseline")]
-    return runs, generator
+        single = {name: once(name, arguments.single_duration, 1) for name in servers}
+    return runs, single, generator
 
 
 def _operation_result(
     operation: queries.Operation,
     runs: dict[str, list[load.LoadResult]],
-    sql: dict[str, dict[str, int]],
+    single: dict[str, load.LoadResult],
+    sql: dict[str, int],
 ) -> dict[str, Any]:
-    ratios = [
-        h.requests_per_second / b.requests_per_second
-        for h, b in zip(runs["hub"], runs["baseline"], strict=True)
-    ]
+    """Each server's figures; ``ratios[name]`` is the hub's requests/s over ``name``'s, the
+    median of the rounds' ratios; ``ratio`` is the one against the yardstick."""
+    hub_runs = runs["hub"]
+    per_round = {
+        name: [
+            h.requests_per_second / other.requests_per_second
+            for h, other in zip(hub_runs, others, strict=True)
+        ]
+        for name, others in runs.items()
+        if name != "hub"
+    }
+    ratios = {name: statistics.median(values) for name, values in per_round.items()}
+    yardstick = next(iter(per_round))
     return {
         "label": operation.label,
         "available": True,
-        "hub": {"runs": [r.as_dict() for r in runs["hub"]], "median": _median(runs["hub"])},
-        "baseline": {
-            "runs": [r.as_dict() for r in runs["baseline"]],
-            "median": _median(runs["baseline"]),
+        "servers": {
+            name: {"runs": [r.as_dict() for r in results], "median": _median(results)}
+            for name, results in runs.items()
         },
-        "single_connection": {
-            name: result.as_dict()
-            for name, result in zip(("hub", "baseline"), runs["single"], strict=False)
-        },
-        "ratio": statistics.median(ratios),
-        "ratios_per_round": ratios,
-        "sql": sql[operation.key],
+        "single_connection": {name: result.as_dict() for name, result in single.items()},
+        "yardstick": yardstick,
+        "ratio": ratios[yardstick],
+        "ratios": ratios,
+        "ratios_per_round": per_round,
+        "sql": sql,
     }
 
 
@@ -213,53 +253,64 @@ def profile_hub(
     return summary.as_dict()
 
 
-def count_instructions(data_dir: Path, arguments: argparse.Namespace) -> dict[str, Any]:
+def count_instructions(
+    environment: dict[str, str], names: tuple[str, ...], arguments: argparse.Namespace
+) -> dict[str, Any]:
     if arguments.skip_instructions:
         return {"skipped": "--skip-instructions"}
-    say("counting instructions per front page under valgrind (in-process) ...")
+    say("counting instructions per request under valgrind (in-process) ...")
     try:
-        counted = instructions.front_page(data_dir)
+        counted = instructions.count(environment, names)
     except (instructions.CountFailed, subprocess.TimeoutExpired) as error:
         say(f"  {error}")
         return {"skipped": f"the count failed: {error}"}
     if "skipped" in counted:
         say(f"  skipped: {counted['skipped']}")
-    else:
-        say(
-            f"  hub {counted['hub'] / 1e6:.2f} M, baseline {counted['baseline'] / 1e6:.2f} M: "
-            f"baseline / hub {counted['ratio']:.3f}"
-        )
+        return counted
+    for operation, figures in counted.items():
+        say(f"  {operation}: " + ", ".join(f"{n} {c / 1e6:.2f} M" for n, c in figures.items()))
     return counted
 
 
 def run(arguments: argparse.Namespace) -> dict[str, Any]:
     arguments.output.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as resources:
+        database_url = None
+        if arguments.database == "postgres":
+            database_url = resources.enter_context(
+                data.fresh_postgres_database(arguments.postgres_admin_url)
+            )
+        return _run(arguments, database_url)
+
+
+def _run(arguments: argparse.Namespace, database_url: str | None) -> dict[str, Any]:
     server_core, load_core = cores()
+    names = ON_DATABASE[arguments.database]
     with tempfile.TemporaryDirectory(prefix="hub-bench-") as temporary:
         work_dir = Path(temporary)
         if arguments.data_dir is not None:
             dataset = data.Dataset(arguments.data_dir, arguments.posts, 0.0)
             say(f"using the prepared data in {arguments.data_dir}")
         else:
-            say(f"hub migrate + hub demo --posts {arguments.posts} ...")
-            dataset = data.prepare(work_dir / "data", arguments.posts)
+            where = "a fresh PostgreSQL database" if database_url else "a fresh SQLite file"
+            say(f"hub migrate + hub demo --posts {arguments.posts} into {where} ...")
+            dataset = data.prepare(work_dir / "data", arguments.posts, database_url)
             say(f"  ready in {dataset.seconds:.1f} s")
-        os.environ.update(data.hub_environment(dataset.data_dir))
+        environment = dataset.environment()
+        os.environ.update(environment)
         hub_app = create_app()
-        operations, missing = available_operations(hub_app, dataset.newest_slug())
+        operations, missing = available_operations(hub_app, dataset.newest_slug(), dataset.backend)
         say("counting SQL statements per request (in-process) ...")
-        sql = asyncio.run(sqlcount.count_statements(hub_app, dataset.database, operations))
-        counted = count_instructions(dataset.data_dir, arguments)
+        sql = asyncio.run(sqlcount.count_statements(hub_app, names[1:], operations))
+        counted = count_instructions(environment, names, arguments)
 
         results_by_key: dict[str, dict[str, Any]] = {}
         generator = ""
         with ExitStack() as stack:
             probe = queries.front_page()
             servers = {
-                name: stack.enter_context(
-                    serve(name, dataset.data_dir, work_dir, probe, server_core)
-                )
-                for name in ("hub", "baseline")
+                name: stack.enter_context(serve(name, environment, work_dir, probe, server_core))
+                for name in names
             }
             say(
                 "cold start: "
@@ -270,17 +321,21 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
                 if operation.persisted:
                     for server in servers.values():
                         answers.register_persisted(server.base_url, operation)
-                hub_answer = answers.fetch(servers["hub"].base_url, operation)
-                base_answer = answers.fetch(servers["baseline"].base_url, operation)
-                compare = (
-                    answers.compare_search if operation.key == "search" else answers.require_equal
-                )
-                comparisons.append(compare(operation, hub_answer, base_answer))
-            say("answers checked: " + "; ".join(f"{c.operation}: {c.note}" for c in comparisons))
+                by_server = {
+                    name: answers.fetch(server.base_url, operation)
+                    for name, server in servers.items()
+                }
+                comparisons += answers.check(operation, by_server)
+            say(
+                "answers checked: "
+                + "; ".join(f"{c.operation} ({c.server}): {c.note}" for c in comparisons)
+            )
 
             for operation in operations:
                 try:
-                    runs, generator = measure(operation, servers, arguments, load_core, work_dir)
+                    runs, single, generator = measure(
+                        operation, servers, arguments, load_core, work_dir
+                    )
                 except load.LoadError as error:
                     say(f"  {operation.label}: {error}")
                     results_by_key[operation.key] = {
@@ -290,20 +345,19 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
                         "sql": sql[operation.key],
                     }
                     continue
-                results_by_key[operation.key] = _operation_result(operation, runs, sql)
+                results_by_key[operation.key] = _operation_result(
+                    operation, runs, single, sql[operation.key]
+                )
             front_ratio = results_by_key["front_page"].get("ratio", 0.0)
             profile: dict[str, Any] | None = None
             if arguments.profile == "always" or (arguments.profile == "auto" and front_ratio < 0.5):
                 say(f"profiling the hub under front-page load ({arguments.profile_seconds} s) ...")
                 profile = profile_hub(servers["hub"], arguments, load_core, work_dir)
-            memory = {
-                f"{name}_peak_rss_mb": server.peak_rss_bytes() / 1e6
-                for name, server in servers.items()
-            }
-            cold_start = {f"{n}_seconds": s.cold_start_seconds for n, s in servers.items()}
+            memory = {name: server.peak_rss_bytes() / 1e6 for name, server in servers.items()}
+            cold_start = {name: server.cold_start_seconds for name, server in servers.items()}
 
         imported: dict[str, Any] | None = None
-        if not arguments.skip_import:
+        if not arguments.skip_import and dataset.backend == "sqlite":
             say(f"hub export + hub import of {arguments.posts} posts into a fresh database ...")
             result = data.import_throughput(dataset, work_dir)
             imported = {
@@ -321,6 +375,8 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     return {
         "finished_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": report.machine(),
+        "database": arguments.database,
+        "servers": {name: servers_module.DESCRIPTIONS[name] for name in names},
         "settings": {
             "duration": arguments.duration,
             "warmup": arguments.warmup,
@@ -337,8 +393,8 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         "dataset": dataset_figures,
         "answers": [c.as_dict() for c in comparisons],
         "operations": {**results_by_key, **missing},
-        "cold_start": cold_start,
-        "memory": memory,
+        "cold_start_seconds": cold_start,
+        "peak_rss_mb": memory,
         "instructions": counted,
         "import": imported,
         "profile": profile,

@@ -1,21 +1,23 @@
-"""The two servers under test, each one uvicorn worker on loopback, pinned to a core."""
+"""The servers under test, each one uvicorn worker on loopback, pinned to a core."""
 
 from __future__ import annotations
 
+import importlib
+import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from starlette.applications import Starlette
 
-from bench.data import hub_environment
 from bench.queries import Operation
 
 HOST = "127.0.0.1"
@@ -23,8 +25,34 @@ START_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
 REPOSITORY = Path(__file__).resolve().parent.parent
 
-#: uvicorn application factories: the hub itself and the hand-written baseline.
-APPLICATIONS = {"hub": "hub.app:create_app", "baseline": "bench.baseline:create_app"}
+#: uvicorn application factories: the hub itself and the hand-written servers.
+APPLICATIONS = {
+    "hub": "hub.app:create_app",
+    "sqlite3": "bench.fastest:create_app",
+    "sqlite3-json": "bench.fastest_json:create_app",
+    "aiosqlite": "bench.baseline:create_app",
+    "asyncpg": "bench.asyncpg_server:create_app",
+}
+#: What each server is, for the report.
+DESCRIPTIONS = {
+    "hub": "the hub",
+    "sqlite3": "hand-written: Starlette, stdlib sqlite3 on the event loop, orjson",
+    "sqlite3-json": "hand-written, one statement: SQLite builds the JSON",
+    "aiosqlite": "hand-written through aiosqlite (the baseline until 2026-12-04)",
+    "asyncpg": "hand-written: Starlette, asyncpg, orjson",
+}
+#: The servers measured on each database; the first hand-written one is the yardstick.
+ON_DATABASE = {
+    "sqlite": ("hub", "sqlite3", "aiosqlite", "sqlite3-json"),
+    "postgres": ("hub", "asyncpg"),
+}
+
+
+def factory(name: str) -> Callable[[], Starlette]:
+    """The application factory of server ``name``, imported."""
+    module, attribute = APPLICATIONS[name].split(":")
+    made: Callable[[], Starlette] = getattr(importlib.import_module(module), attribute)
+    return made
 
 
 class ServerError(RuntimeError):
@@ -66,6 +94,17 @@ class Server:
                 return int(line.split()[1]) * 1024
         raise ServerError(f"{self.name}: no VmHWM in /proc/{self.process.pid}/status")
 
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used so far, user and system, all its threads.
+
+        Per request it is the cost of a request including the kernel's work, which the
+        requests/s of a shared machine blur: there a server gets a share of the core, and one
+        with two busy threads gets more than one with a single thread.
+        """
+        stat = Path(f"/proc/{self.process.pid}/stat").read_text(encoding="ascii")
+        fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
@@ -92,9 +131,10 @@ def _first_answer(server_name: str, url: str, probe: Operation, deadline: float)
 
 @contextmanager
 def serve(
-    name: str, data_dir: Path, log_dir: Path, probe: Operation, core: int | None
+    name: str, environment: Mapping[str, str], log_dir: Path, probe: Operation, core: int | None
 ) -> Iterator[Server]:
-    """Start ``name`` (hub or baseline); the cold start is the time to ``probe``'s first answer."""
+    """Start server ``name`` in ``environment``; the cold start is the time to ``probe``'s first
+    answer."""
     port = free_port()
     command = [
         sys.executable, "-m", "uvicorn", "--factory", APPLICATIONS[name],
@@ -107,7 +147,7 @@ def serve(
         process = subprocess.Popen(
             pinned(command, core),
             cwd=REPOSITORY,
-            env=hub_environment(data_dir, {"PYTHONPATH": str(REPOSITORY)}),
+            env={**environment, "PYTHONPATH": str(REPOSITORY)},
             stdout=log,
             stderr=subprocess.STDOUT,
         )

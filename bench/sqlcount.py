@@ -2,21 +2,22 @@
 
 Each operation is sent once to warm up and once counted, through the ASGI app itself (no
 socket): the hub's statements are read from Tortoise's ``tortoise.db_client`` logger at DEBUG,
-with the hub's own counter (``hub.testing.sql_statements``); the baseline counts the statements
-it sends.
+with the hub's own counter (``hub.testing.sql_statements``); each hand-written server counts the
+statements it sends.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
+from contextlib import AsyncExitStack
 from typing import Any
 
 import httpx
 from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 
-from bench import baseline
+from bench import servers
+from bench.handwritten import Store
 from bench.queries import Operation
 from hub.sql_statements import statements_logged
 
@@ -39,25 +40,32 @@ def _client(app: Starlette) -> httpx.AsyncClient:
 
 
 async def count_statements(
-    hub_app: Starlette, database: Path, operations: Sequence[Operation]
+    hub_app: Starlette, handwritten: Sequence[str], operations: Sequence[Operation]
 ) -> dict[str, dict[str, int]]:
-    """``{operation key: {"hub": n, "baseline": n}}`` for one request of each operation."""
-    counts: dict[str, dict[str, int]] = {}
-    baseline_app = baseline.create_app(database)
-    async with LifespanManager(hub_app), LifespanManager(baseline_app):
-        store: baseline.Store = baseline_app.state.store
-        async with _client(hub_app) as hub, _client(baseline_app) as base:
-            for operation in operations:
-                if operation.persisted:
-                    await hub.get(operation.path(with_document=True))
+    """``{operation key: {server: n}}`` for one request of each operation, on each server.
+
+    The hand-written servers are made from the environment (``HUB_DATA_DIR``,
+    ``HUB_DATABASE_URL``), as uvicorn makes them.
+    """
+    counts: dict[str, dict[str, int]] = {operation.key: {} for operation in operations}
+    async with AsyncExitStack() as stack:
+        await stack.enter_async_context(LifespanManager(hub_app))
+        hub = await stack.enter_async_context(_client(hub_app))
+        for operation in operations:
+            if operation.persisted:
+                await hub.get(operation.path(with_document=True))
+            await answer(hub, operation)
+            with statements_logged() as log:
                 await answer(hub, operation)
-                with statements_logged() as log:
-                    await answer(hub, operation)
-                await answer(base, operation)
+            counts[operation.key]["hub"] = len(log.statements)
+        for name in handwritten:
+            app = servers.factory(name)()
+            await stack.enter_async_context(LifespanManager(app))
+            store: Store = app.state.store
+            client = await stack.enter_async_context(_client(app))
+            for operation in operations:
+                await answer(client, operation)
                 before = store.statements
-                await answer(base, operation)
-                counts[operation.key] = {
-                    "hub": len(log.statements),
-                    "baseline": store.statements - before,
-                }
+                await answer(client, operation)
+                counts[operation.key][name] = store.statements - before
     return counts

@@ -1,6 +1,7 @@
 """The benchmark's baseline gives the hub's answers, so comparing their speed means something.
 
-SQLite only: the baseline is hand-written SQL for the embedded database the benchmark runs on.
+SQLite only: the aiosqlite baseline, kept beside the fastest server for the README's history
+(`tests/test_bench_servers.py` checks every hand-written server, on both databases).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 
 from bench import baseline, queries
+from bench.handwritten import Store
 from bench.profiling import summarise
 from bench.sqlcount import answer
 from hub.content.models import PostStatus
@@ -106,7 +108,7 @@ async def test_front_page_is_newest_public_posts_with_their_relations(
 async def test_baseline_sends_two_statements_per_request(
     baseline_app: Starlette, base: httpx.AsyncClient
 ) -> None:
-    store: baseline.Store = baseline_app.state.store
+    store: Store = baseline_app.state.store
     for operation in (queries.front_page(), queries.post_by_slug("post-07")):
         before = store.statements
         await answer(base, operation)
