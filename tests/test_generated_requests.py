@@ -50,6 +50,9 @@ CUSTOM_SCALARS: dict[str, st.SearchStrategy[graphql.ValueNode]] = {
     ).map(nodes.String),
     "MinorUnits": st.integers().map(nodes.Int),
     "JSON": st.one_of(st.integers(), st.text(max_size=20)).map(nodes.String),
+    # A file comes only in a multipart request: anything written in a document is a mistake the
+    # client must be told about, not a fault.
+    "Upload": st.one_of(st.text(max_size=20).map(nodes.String), st.integers().map(nodes.Int)),
 }
 
 

@@ -184,3 +184,19 @@ async def test_without_a_plugin_taking_uploads_multipart_requests_are_refused(
         response = await upload(client, image_bytes(), headers={"graphql-require-preflight": "1"})
     assert response.status_code == 400
     assert "Unsupported content type" in response.text
+
+
+async def test_a_file_written_in_the_query_is_refused_naming_the_argument(
+    client: httpx.AsyncClient, editor: dict[str, str], tmp_path: Path
+) -> None:
+    # Strawberry's Upload scalar takes any literal; only a multipart part is a file.
+    response = await client.post(
+        "/graphql",
+        json={"query": 'mutation { uploadImage(file: "photo.jpg") { id } }'},
+        headers=editor,
+    )
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["argument"] == "file"
+    assert "multipart request" in error["message"]
+    assert stored_originals(tmp_path) == []

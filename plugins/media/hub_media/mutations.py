@@ -91,6 +91,14 @@ class MediaMutations:
     async def upload_image(
         self, info: Info, file: Upload, details: ImageDetailsInput | None = None
     ) -> ImageRef:
+        if not callable(getattr(file, "read", None)):
+            # The Upload scalar takes any literal: only the multipart request's part is a file.
+            raise UserError(
+                "`file` must be a file part of a GraphQL multipart request "
+                "(https://github.com/jaydenseric/graphql-multipart-request-spec), "
+                "not a value written in the query or its variables.",
+                argument="file",
+            )
         context = info.context
         media = MediaSettings.of(context.settings)
         chosen = apply_details(ImageDetails(), details)
