@@ -31,6 +31,7 @@ from hub.content.models import (
     Theme,
 )
 from hub.content.post_lists import PostFilter, filter_posts
+from hub.content.registry import ContentTypes, content_types
 from hub.content.validation import (
     check_country_code,
     check_language_tag,
@@ -68,6 +69,7 @@ __all__ = [
     "Connection",
     "ContentEvent",
     "ContentType",
+    "ContentTypes",
     "Context",
     "CostHint",
     "Edge",
@@ -116,6 +118,7 @@ __all__ = [
     "command_context",
     "command_database",
     "command_settings",
+    "content_types",
     "cost_hint",
     "country_argument",
     "declare",

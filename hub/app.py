@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from tortoise import Tortoise
 
 from hub.collector import tuned_for_serving
+from hub.content.registry import ContentTypes, content_types
 from hub.cors import CrossOriginPolicy
 from hub.db import config_for
 from hub.errors import PluginError
@@ -41,6 +42,7 @@ class Hub:
     settings: Settings
     plugin_manager: pluggy.PluginManager
     built: BuiltSchema
+    content_types: ContentTypes
 
 
 def load_settings(pm: pluggy.PluginManager, settings: Settings) -> Settings:
@@ -78,6 +80,7 @@ def create_app(
     settings = settings or Settings.from_env()
     pm = plugin_manager or get_plugin_manager(disabled=settings.plugins_disabled)
     settings = load_settings(pm, settings)
+    declared = content_types(pm, settings)
     built = build_schema(pm, settings)
     graphiql = GraphiQLPage() if settings.graphiql else None
     uploads = any(metadata.accepts_uploads for metadata in declared_metadata(pm).values())
@@ -142,7 +145,7 @@ def create_app(
             await Tortoise.close_connections()
 
     app = Starlette(debug=settings.debug, routes=routes, middleware=middleware, lifespan=lifespan)
-    app.state.hub = Hub(settings=settings, plugin_manager=pm, built=built)
+    app.state.hub = Hub(settings=settings, plugin_manager=pm, built=built, content_types=declared)
     return app
 
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from strawberry.extensions import SchemaExtension
     from strawberry.types.scalar import ScalarDefinition
 
+    from hub.content.declarations import ContentType
     from hub.events import ContentEvent
     from hub.graphql.context import LoaderFactory
     from hub.models import ModelApp
@@ -73,6 +74,17 @@ def register_models(settings: Settings) -> Sequence[ModelApp]:
     One app label per plugin, with tables prefixed by it. Migrations live in ``pkg.migrations``;
     write them with ``hub makemigrations myplugin``; ``hub migrate`` applies them with the core's.
     Point at core tables with ``ForeignKeyField("hub.Section", ...)``.
+    """
+
+
+@hookspec
+def register_content_types(settings: Settings) -> Sequence[ContentType]:
+    """Declare your content types: ``[ContentType("Petition", models.Petition, ...)]``.
+
+    One declaration per type (``docs/content-types.md``) tells the hub its fields, limits and
+    links; from it the hub derives validation, import and export records and the rest. Type
+    names and plurals are unique across plugins, and a ``foreign_key``/``links`` target must be
+    a declared type (the core's ``Section``, ``Person``, ``Theme``, ``Post`` or a plugin's).
     """
 
 

@@ -14,7 +14,7 @@ import strawberry
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from hub import PluginMetadata, Setting
+from hub import ContentType, EventKind, PluginMetadata, Post, Setting, declare
 from hub.app import create_app
 from hub.database import apply_migrations
 from hub.errors import PluginError
@@ -310,3 +310,66 @@ def test_the_sdl_of_a_valid_plugin_still_builds() -> None:
     plugin = make_plugin("petitions", register_types=lambda: [Petition])
     pm = get_plugin_manager(extra_plugins=[plugin], load_entry_points=False)
     assert "type Petition" in build_schema(pm, Settings()).schema.as_str()
+
+
+def _declaring(name: str, declared: object) -> object:
+    def register_content_types() -> list[object]:
+        return [declared]
+
+    return make_plugin(name, register_content_types=register_content_types)
+
+
+def _petition_type(plural: str = "petitions", section: str = "Section") -> ContentType:
+    return ContentType(
+        "Petition",
+        Post,  # the model does not matter to the registry's checks
+        plural=plural,
+        fields={"slug": declare.slug(), "section": declare.foreign_key(section)},
+        changed_event=EventKind.POST_UPDATED,
+        deleted_event=EventKind.POST_DELETED,
+    )
+
+
+def test_a_content_type_that_is_not_a_declaration() -> None:
+    assert refusal(_declaring("petitions", "Petition")) == (
+        "Plugin 'petitions' returned 'Petition' from register_content_types: "
+        "each item must be a hub.ContentType."
+    )
+
+
+def test_two_plugins_declare_one_content_type() -> None:
+    message = refusal(
+        _declaring("petitions", _petition_type()), _declaring("other", _petition_type("others"))
+    )
+    assert message == (
+        "Plugins 'petitions' and 'other' both declare the content type 'Petition': "
+        "each must be unique."
+    )
+
+
+def test_a_plural_taken_by_the_core() -> None:
+    message = refusal(_declaring("petitions", _petition_type(plural="posts")))
+    assert message == (
+        "Plugins 'hub.content.plugin' and 'petitions' both declare the content plural 'posts': "
+        "each must be unique."
+    )
+
+
+def test_a_reference_to_an_undeclared_type() -> None:
+    message = refusal(_declaring("petitions", _petition_type(section="Campain")))
+    assert message.startswith(
+        "Plugin 'petitions' declares Petition with a reference to 'Campain', which no plugin "
+        "declares; declared types: "
+    )
+
+
+def test_plugin_types_are_written_after_what_they_refer_to() -> None:
+    pm = get_plugin_manager(
+        extra_plugins=[_declaring("petitions", _petition_type())], load_entry_points=False
+    )
+    app = create_app(Settings(), pm)
+    declared = app.state.hub.content_types
+    names = list(declared)
+    assert names.index("Petition") > names.index("Section")
+    assert declared.by_plural("petitions") is declared["Petition"]
+    assert declared.owner(declared["Petition"]) == "petitions"

@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from hub.content import loaders, mutations, queries, relations, types
+from hub.content.core_types import CORE_TYPES
+from hub.content.declarations import ContentType
 from hub.graphql.context import LoaderFactory
 from hub.hookimpl import hookimpl
 from hub.models import ModelApp
@@ -23,6 +25,11 @@ DUE_POSTS_STATE_KEY = "hub_due_posts"
 @hookimpl
 def register_models() -> Sequence[ModelApp]:
     return [ModelApp(label="hub", modules=("hub.content.models",))]
+
+
+@hookimpl
+def register_content_types() -> Sequence[ContentType]:
+    return CORE_TYPES
 
 
 @hookimpl
