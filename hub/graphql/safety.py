@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
 from typing import Any
 
 from graphql import GraphQLError
@@ -124,6 +125,25 @@ class MaskServerErrors(MaskErrors):
             result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
 
 
+class ReportedParserCache(ParserCache):
+    """Strawberry's parser cache, with a client's syntax error reported on every transport.
+
+    ``ParserCache.on_parse`` parses outside the ``try`` that turns a syntax error into a
+    GraphQL error on the subscription path (Strawberry 0.341): over graphql-transport-ws the
+    client got a bare ``complete`` and the server logged a traceback. On a syntax error the
+    document is left unset, so Strawberry parses it again inside its own error handling.
+    ``tests/test_subscriptions.py`` fails the day ``cached_parse_document`` changes.
+    """
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        with suppress(GraphQLError):
+            context.graphql_document = self.cached_parse_document(
+                context.query, **context.parse_options
+            )
+        yield
+
+
 def safety_extensions(settings: Settings) -> Sequence[ExtensionFactory]:
     # Limit rules are built once: the validation cache keys on the rule classes, and fresh
     # classes per request would never hit the cache.
@@ -134,7 +154,7 @@ def safety_extensions(settings: Settings) -> Sequence[ExtensionFactory]:
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
     extensions: list[ExtensionFactory] = [
-        lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
+        lambda: ReportedParserCache(maxsize=CACHED_DOCUMENTS),
         lambda: CachedValidation(hide_suggestions=not settings.introspection),
         OneOperationOrAName,
         NoNulInText,
