@@ -24,7 +24,7 @@ from starlette.routing import BaseRoute
 from hub.db import model_apps
 from hub.graphql.schema import build_schema
 from hub.hookcalls import implementations
-from hub.plugins import describe_plugins, iter_results
+from hub.plugins import describe_plugins, iter_results, owning_plugin
 from hub.settings import Settings
 
 
@@ -134,8 +134,13 @@ def plugin_inventory(
         )
         for info in describe_plugins(pm, disabled)
     }
+    names = [pm.get_name(plugin) or repr(plugin) for plugin in pm.get_plugins()]
+
+    def listed(plugin: str) -> PluginInventory:
+        return inventory[owning_plugin(plugin, names)]
+
     for plugin, app in model_apps(pm, settings):
-        inventory[plugin].models.extend(f"{app.label}: {module}" for module in app.modules)
+        listed(plugin).models.extend(f"{app.label}: {module}" for module in app.modules)
     schema = parse_sdl(built.schema.as_str())
     field_owners = {
         key: plugin
@@ -147,29 +152,29 @@ def plugin_inventory(
         contribution = built.contributions.get(plugin)
         if contribution is None:
             continue
-        inventory[plugin].fields.extend(contribution.fields)
-        inventory[plugin].loaders.extend(contribution.loaders)
+        listed(plugin).fields.extend(contribution.fields)
+        listed(plugin).loaders.extend(contribution.loaders)
         reached = [
             name
             for name in _types_reached(schema, contribution.fields, field_owners, plugin)
             if name not in claimed and not is_specified_scalar_type(schema.get_type(name))  # type: ignore[arg-type]
         ]
         claimed.update(reached)
-        inventory[plugin].types.extend([*contribution.types, *reached])
+        listed(plugin).types.extend([*contribution.types, *reached])
     for plugin, routes in iter_results(pm, "register_routes", settings=settings):
-        inventory[plugin].routes.extend(_route_path(route) for route in routes)
+        listed(plugin).routes.extend(_route_path(route) for route in routes)
     for plugin, middleware in iter_results(pm, "register_middleware", settings=settings):
-        inventory[plugin].middleware.extend(
+        listed(plugin).middleware.extend(
             getattr(item.cls, "__name__", repr(item.cls)) for item in middleware
         )
     for plugin, declared in iter_results(pm, "register_settings"):
-        inventory[plugin].settings.extend(setting.name for setting in declared)
-        inventory[plugin].setting_details.extend(
+        listed(plugin).settings.extend(setting.name for setting in declared)
+        listed(plugin).setting_details.extend(
             f"{setting.name} ({setting.type.__name__}, default {setting.default!r}): {setting.help}"
             for setting in declared
         )
     for plugin, scopes in _scopes(pm).items():
-        inventory[plugin].scopes.extend(scopes)
+        listed(plugin).scopes.extend(scopes)
     for impl in implementations(pm, "register_commands"):
-        inventory[impl.plugin_name].commands.extend(_commands_of(impl.function, impl.argnames))
+        listed(impl.plugin_name).commands.extend(_commands_of(impl.function, impl.argnames))
     return list(inventory.values())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from importlib import metadata
 
 import pluggy
@@ -233,6 +233,13 @@ def declared_metadata(pm: pluggy.PluginManager) -> dict[str, PluginMetadata]:
     return declared
 
 
+def owning_plugin(name: str, registered: Collection[str]) -> str:
+    """The plugin a registration belongs to: plugins register parts of themselves at start-up
+    as ``"<plugin>.<part>"`` (the search engine, the donations runtime), listed as theirs."""
+    owner = name.partition(".")[0]
+    return owner if owner != name and owner in registered else name
+
+
 def describe_plugins(pm: pluggy.PluginManager, disabled: Iterable[str] = ()) -> list[PluginInfo]:
     """Every plugin, in a stable order: the core's, then the installed ones by name, then any
     registered by the embedder; plugins named in ``disabled`` and installed are listed too."""
@@ -240,9 +247,15 @@ def describe_plugins(pm: pluggy.PluginManager, disabled: Iterable[str] = ()) -> 
     declared = declared_metadata(pm)
     core_version = hub_version()
     infos = []
-    for plugin in pm.get_plugins():
-        name = pm.get_name(plugin) or repr(plugin)
-        hooks = tuple(sorted(caller.name for caller in pm.get_hookcallers(plugin) or []))
+    registered = {pm.get_name(plugin) or repr(plugin): plugin for plugin in pm.get_plugins()}
+    hooks_of: dict[str, set[str]] = {}
+    for name, plugin in registered.items():
+        callers = pm.get_hookcallers(plugin) or []
+        hooks_of.setdefault(owning_plugin(name, registered), set()).update(c.name for c in callers)
+    for name, plugin in registered.items():
+        if owning_plugin(name, registered) != name:
+            continue
+        hooks = tuple(sorted(hooks_of[name]))
         entry_point = installed.get(name)
         is_default = name in DEFAULT_PLUGINS
         details = distribution_details(entry_point.dist if entry_point else None)

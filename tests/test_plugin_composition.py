@@ -14,7 +14,16 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from strawberry.dataloader import DataLoader
 
-from hub import ContentEvent, Context, EventKind, Info, PluginError, PluginMetadata, Setting
+from hub import (
+    ContentEvent,
+    Context,
+    EventKind,
+    Info,
+    PluginError,
+    PluginMetadata,
+    Setting,
+    hookimpl,
+)
 from hub.app import create_app
 from hub.events import dispatch_content_events
 from hub.graphql.schema import build_schema
@@ -238,6 +247,23 @@ def test_disabled_plugins_are_not_loaded() -> None:
     )
     assert "motto" not in [info.name for info in describe_plugins(pm)]
     assert "hub.content.plugin" in [info.name for info in describe_plugins(pm)]
+
+
+def test_parts_a_plugin_registers_at_start_up_are_listed_as_the_plugins() -> None:
+    class Engine:
+        @hookimpl
+        def content_event(self, event: ContentEvent) -> None:
+            pass
+
+    pm = get_plugin_manager(extra_plugins=[motto_plugin], load_entry_points=False)
+    pm.register(Engine(), name="motto.engine")
+    pm.register(Engine(), name="stranger.part")
+    listed = {info.name: info for info in describe_plugins(pm)}
+    assert "motto.engine" not in listed
+    assert "content_event" in listed["motto"].hooks
+    assert "register_dataloaders" in listed["motto"].hooks
+    # Only a registered plugin's name claims a part: anything else is a plugin of its own.
+    assert "stranger.part" in listed
 
 
 def test_plugin_settings_are_read_and_validated() -> None:
