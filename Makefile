@@ -51,12 +51,16 @@ run: $(STAMP)
 	$(BIN)/hub demo --if-empty
 	$(BIN)/hub serve
 
+# Test processes (pytest-xdist): more than the 2 cores, as most tests wait on subprocesses,
+# servers and databases; tests marked xdist_group("...") share one worker. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 3
+
 test: $(STAMP) $(if $(shell command -v npm),$(NPM_STAMP))
 	$(BIN)/ruff check hub tests plugins bench
 	$(BIN)/mypy
 	# Every model change has its migration (the tests build their tables by migrating).
 	HUB_DATABASE_URL=sqlite://:memory: $(BIN)/hub makemigrations --check
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check hub tests plugins bench
@@ -78,6 +82,14 @@ bench: $(STAMP)
 	sh bench/install-tools.sh
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+# `hub import` alone: posts/s and peak memory (bench/importing.py):
+# make bench-import IMPORT_ARGS="--posts 100000"
+IMPORT_ARGS ?=
+
+.PHONY: bench-import
+bench-import: $(STAMP)
+	$(BIN)/python -m bench.importing $(IMPORT_ARGS)
+
 # Time from a mutation's answer to the last worker's purge, over real workers, PostgreSQL and
 # Redis (bench/purge.py): make bench-purge PURGE_ARGS="--workers 4 --transport postgres"
 PURGE_ARGS ?=
@@ -85,6 +97,23 @@ PURGE_ARGS ?=
 .PHONY: bench-purge
 bench-purge: $(STAMP)
 	$(BIN)/python -m bench.purge $(PURGE_ARGS)
+
+# The front page through Varnish (hits), the hub's own cache and uncached, with 1 and 4 workers
+# on PostgreSQL and Redis (bench/scale.py; varnishd from .ci/install-varnish, wrk installed here).
+SCALE_ARGS ?=
+
+.PHONY: bench-scale
+bench-scale: $(STAMP)
+	sh bench/install-tools.sh
+	$(BIN)/python -m bench.scale $(SCALE_ARGS)
+
+# `hub import --from wordpress` on a generated export (bench/wordpress_import.py): posts/s and
+# peak memory, first import and re-run. make bench-wordpress WORDPRESS_ARGS="--posts 50000"
+WORDPRESS_ARGS ?=
+
+.PHONY: bench-wordpress
+bench-wordpress: $(STAMP)
+	$(BIN)/python -m bench.wordpress_import $(WORDPRESS_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) data

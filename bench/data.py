@@ -9,6 +9,8 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -156,15 +158,57 @@ def fresh_postgres_database(admin_url: str) -> Iterator[str]:
         asyncio.run(_administer(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+def run_hub_measured(
+    data_dir: Path, *arguments: str, timeout: float = STEP_TIMEOUT
+) -> tuple[float, int]:
+    """Run ``hub ARGUMENTS`` on ``data_dir``; the seconds it took and its peak RSS in bytes.
+
+    The peak is the kernel's count for that one process (``wait4``), as ``/usr/bin/time -v``
+    reports it, whatever else runs on the machine.
+    """
+    with tempfile.TemporaryFile() as output:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [*HUB_CLI, *arguments],
+            env=hub_environment(data_dir),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        timer = threading.Timer(timeout, process.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        if process.returncode != 0:
+            output.seek(0)
+            raise BenchSetupError(
+                f"`hub {' '.join(arguments)}` failed ({process.returncode}, after "
+                f"{seconds:.0f}s of at most {timeout:.0f}s):\n"
+                + output.read().decode(errors="replace")
+            )
+    return seconds, usage.ru_maxrss * 1024  # Linux counts kilobytes
+
+
 @dataclass(frozen=True)
 class ImportResult:
     posts: int
     seconds: float
     file_bytes: int
+    #: The ``hub import`` process's peak resident memory.
+    peak_rss_bytes: int = 0
 
     @property
     def posts_per_second(self) -> float:
         return self.posts / self.seconds if self.seconds > 0 else 0.0
+
+
+def export_file(source: Dataset, work_dir: Path) -> Path:
+    export = work_dir / "export.json"
+    run_hub(source.data_dir, "export", "--output", str(export))
+    return export
 
 
 def import_throughput(source: Dataset, work_dir: Path) -> ImportResult:
@@ -173,11 +217,14 @@ def import_throughput(source: Dataset, work_dir: Path) -> ImportResult:
     The time is the whole command (start-up included), as a user would see it; it includes
     whatever plugins do on content events (the search plugin indexes each post).
     """
-    export = work_dir / "export.json"
-    run_hub(source.data_dir, "export", "--output", str(export))
+    return import_file(export_file(source, work_dir), source.posts, work_dir)
+
+
+def import_file(export: Path, posts: int, work_dir: Path) -> ImportResult:
+    """Time ``hub import`` of ``export`` into a fresh migrated database, and its peak memory."""
     target = work_dir / "import"
     target.mkdir(parents=True, exist_ok=True)
     run_hub(target, "migrate")
-    seconds = run_hub(target, "import", str(export), timeout=DEMO_TIMEOUT)
-    imported = Dataset(target, source.posts, 0.0).count("hub_post")
-    return ImportResult(imported, seconds, export.stat().st_size)
+    seconds, peak = run_hub_measured(target, "import", str(export), timeout=DEMO_TIMEOUT)
+    imported = Dataset(target, posts, 0.0).count("hub_post")
+    return ImportResult(imported, seconds, export.stat().st_size, peak)

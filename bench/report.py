@@ -107,7 +107,8 @@ def markdown(results: dict[str, Any]) -> str:
         lines.append(
             f"| `hub import` of a {imported['posts']:,}-post export "
             f"({imported['file_bytes'] / 1e6:.1f} MB) | {imported['posts_per_second']:,.0f} "
-            f"posts/s ({imported['seconds']:.1f} s) |" + " |" * len(others)
+            f"posts/s ({imported['seconds']:.1f} s), peak memory "
+            f"{imported.get('peak_rss_bytes', 0) / 1e6:,.0f} MB |" + " |" * len(others)
         )
     return "\n".join(lines) + "\n"
 

@@ -365,6 +365,7 @@ def _run(arguments: argparse.Namespace, database_url: str | None) -> dict[str, A
                 "seconds": result.seconds,
                 "file_bytes": result.file_bytes,
                 "posts_per_second": result.posts_per_second,
+                "peak_rss_bytes": result.peak_rss_bytes,
             }
 
         dataset_figures = {

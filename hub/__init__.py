@@ -18,8 +18,23 @@ from hub.command_context import (
 )
 from hub.content import declarations as declare
 from hub.content.checking import Invalid, check_values
-from hub.content.declarations import ColumnKind, ContentType, Field, Link, row_reader
+from hub.content.declarations import (
+    ColumnKind,
+    ContentType,
+    Editing,
+    Field,
+    Link,
+    RowReader,
+    row_reader,
+)
 from hub.content.field_errors import ErrorCode, FieldError
+from hub.content.imported_media import ImportedMedia
+from hub.content.model_building import (
+    fill_public_ids,
+    link_models,
+    model_for,
+    public_id_column,
+)
 from hub.content.models import (
     Person,
     Post,
@@ -30,12 +45,15 @@ from hub.content.models import (
     Section,
     Theme,
 )
+from hub.content.node_types import declared_here, node_type
 from hub.content.post_lists import PostFilter, filter_posts
 from hub.content.registry import ContentTypes, content_types
+from hub.content.serving import Served, served
 from hub.content.validation import (
     check_country_code,
     check_language_tag,
     check_slug,
+    check_time_zone,
     check_url,
 )
 from hub.content.visibility import public_posts_filter, visible_posts
@@ -53,7 +71,14 @@ from hub.graphql.connection import Connection, Edge
 from hub.graphql.context import Context, Info, LoaderFactory
 from hub.graphql.cost import CostHint, cost_hint
 from hub.graphql.loaded import loaded_field
-from hub.graphql.nodes import nodes_by_pk
+from hub.graphql.nodes import (
+    global_id,
+    node_key,
+    nodes_by_pk,
+    parse_key,
+    resolve_public_id,
+    row_ids,
+)
 from hub.graphql.pagination import Ordering, PageArgs, PageInfo, SortColumn, paginate
 from hub.graphql.refs import PersonRef, PostRef, SectionRef, ThemeRef, ref
 from hub.hookcalls import call_each_async, plugin_calls
@@ -73,10 +98,12 @@ __all__ = [
     "Context",
     "CostHint",
     "Edge",
+    "Editing",
     "ErrorCode",
     "EventKind",
     "Field",
     "FieldError",
+    "ImportedMedia",
     "Info",
     "Invalid",
     "Link",
@@ -99,9 +126,11 @@ __all__ = [
     "QueryBudget",
     "RequireScope",
     "Role",
+    "RowReader",
     "Scope",
     "Section",
     "SectionRef",
+    "Served",
     "Setting",
     "Settings",
     "SortColumn",
@@ -112,6 +141,7 @@ __all__ = [
     "check_country_code",
     "check_language_tag",
     "check_slug",
+    "check_time_zone",
     "check_url",
     "check_values",
     "checked_argument",
@@ -122,22 +152,34 @@ __all__ = [
     "cost_hint",
     "country_argument",
     "declare",
+    "declared_here",
     "dispatch_content_events",
+    "fill_public_ids",
     "filter_posts",
+    "global_id",
     "grant_query_budget",
     "hookimpl",
     "language_argument",
+    "link_models",
     "loaded_field",
     "metrics",
+    "model_for",
+    "node_key",
+    "node_type",
     "nodes_by_pk",
     "open_database",
     "paginate",
+    "parse_key",
     "plugin_calls",
+    "public_id_column",
     "public_posts_filter",
     "ref",
+    "resolve_public_id",
+    "row_ids",
     "row_reader",
     "run_in_database",
     "secret_key",
+    "served",
     "served_schema",
     "slug_argument",
     "vacuum_analyze",

@@ -25,6 +25,8 @@ from hub.settings import Settings
 
 console = Console()
 err_console = Console(stderr=True)
+#: Seconds a worker of `hub serve --workers N` has to answer uvicorn's health check.
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 def print_error(message: str) -> None:
@@ -151,6 +153,11 @@ def build_cli(
             port=port or settings.port,
             reload=reload,
             workers=workers,
+            # uvicorn replaces a worker that has not answered its health check within this
+            # time, starting up included: at its default 5 s, a loaded machine importing the
+            # hub in each new worker replaced them all forever. A killed worker is replaced at
+            # once whatever this is (its process is gone).
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
             log_level="debug" if settings.debug else "info",
             log_config=logging_config(
                 log_format_from(os.environ), "DEBUG" if settings.debug else "INFO"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 import pluggy
 from pluggy import HookImpl
@@ -17,17 +17,82 @@ from hub.hookcalls import call_plugin, implementations
 logger = logging.getLogger("hub.events")
 
 
-class EventKind(StrEnum):
-    POST_PUBLISHED = "post.published"
-    POST_UPDATED = "post.updated"
-    POST_UNPUBLISHED = "post.unpublished"
-    POST_DELETED = "post.deleted"
-    PERSON_CHANGED = "person.changed"
-    PERSON_DELETED = "person.deleted"
-    SECTION_CHANGED = "section.changed"
-    SECTION_DELETED = "section.deleted"
-    THEME_CHANGED = "theme.changed"
-    THEME_DELETED = "theme.deleted"
+#: ``<type>.<action>``: the type's label (snake_case of its name) and a lowercase action.
+_EVENT_NAME = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
+
+
+class EventKind(str):
+    """What happened, named ``<type>.<action>``: ``post.published``, ``event.changed``,
+    ``petition.signed``. Open to any declared type and any action its declaration names
+    (``ContentType.event("signed")``); a name is checked when made, and the same name is always
+    the same object, so ``kind is EventKind.POST_PUBLISHED`` keeps working.
+
+    The constants below are the names the hub has always sent; a plugin names its own through
+    its declaration rather than here.
+    """
+
+    __slots__ = ()
+    _known: ClassVar[dict[str, EventKind]] = {}
+
+    POST_PUBLISHED: ClassVar[EventKind]
+    POST_UPDATED: ClassVar[EventKind]
+    POST_UNPUBLISHED: ClassVar[EventKind]
+    POST_DELETED: ClassVar[EventKind]
+    PERSON_CHANGED: ClassVar[EventKind]
+    PERSON_DELETED: ClassVar[EventKind]
+    SECTION_CHANGED: ClassVar[EventKind]
+    SECTION_DELETED: ClassVar[EventKind]
+    THEME_CHANGED: ClassVar[EventKind]
+    THEME_DELETED: ClassVar[EventKind]
+
+    def __new__(cls, name: str) -> EventKind:
+        known = cls._known.get(name)
+        if known is not None:
+            return known
+        if not isinstance(name, str) or not _EVENT_NAME.fullmatch(name):
+            raise ValueError(
+                f"{name!r} is not a content event name: it reads <type>.<action> in lowercase "
+                "letters, digits and underscores, such as post.published or event.changed"
+            )
+        made = super().__new__(cls, name)
+        cls._known[name] = made
+        return made
+
+    @property
+    def value(self) -> str:
+        """The name as plain text (what the enum this replaced offered)."""
+        return str.__str__(self)
+
+    @property
+    def type_label(self) -> str:
+        """``post`` of ``post.published``."""
+        return self.partition(".")[0]
+
+    @property
+    def action(self) -> str:
+        """``published`` of ``post.published``."""
+        return self.partition(".")[2]
+
+    def __repr__(self) -> str:
+        return f"EventKind({self.value!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (EventKind, (self.value,))
+
+
+for _constant, _name in (
+    ("POST_PUBLISHED", "post.published"),
+    ("POST_UPDATED", "post.updated"),
+    ("POST_UNPUBLISHED", "post.unpublished"),
+    ("POST_DELETED", "post.deleted"),
+    ("PERSON_CHANGED", "person.changed"),
+    ("PERSON_DELETED", "person.deleted"),
+    ("SECTION_CHANGED", "section.changed"),
+    ("SECTION_DELETED", "section.deleted"),
+    ("THEME_CHANGED", "theme.changed"),
+    ("THEME_DELETED", "theme.deleted"),
+):
+    setattr(EventKind, _constant, EventKind(_name))
 
 
 @dataclass(frozen=True)
@@ -46,6 +111,9 @@ class ContentEvent:
     slug: str
     changes: dict[str, Any] = field(default_factory=dict)
     remote: bool = False
+    #: The object's public id, the key of its global ID (``hub.graphql.nodes``), when known:
+    #: caches tag answers by the IDs in them.
+    public_id: str | None = None
 
 
 #: How many events a ``content_events`` handler receives at most in one call.

@@ -10,8 +10,9 @@ process.
 Two transports carry the messages, behind :class:`Transport`: Redis pub/sub when
 ``HUB_REDIS_URL`` is set, or PostgreSQL ``LISTEN``/``NOTIFY`` when the database is PostgreSQL;
 with neither (SQLite, one process) events stay in the process. Delivery is at most once: a
-listener that lost its connection misses what was published meanwhile (it reconnects and logs
-the gap), so caches fed by events must still expire by themselves.
+listener that lost its connection misses what was published meanwhile: it reconnects, logs the
+gap and tells the plugins (``content_events_listening``), whose caches in this process then
+forget everything and keep nothing until it hears again.
 """
 
 from __future__ import annotations
@@ -27,8 +28,11 @@ import asyncpg
 import orjson
 import pluggy
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from hub.events import ContentEvent, EventKind, dispatch_content_events
+from hub.hookcalls import call_each_async
 from hub.hookimpl import hookimpl
 from hub.settings import Settings
 
@@ -44,6 +48,8 @@ RECONNECT_DELAY = 1.0
 LISTEN_TIMEOUT = 5.0
 
 Deliver = Callable[[bytes], Awaitable[None]]
+#: Told True each time a listener (re)subscribed, False each time it was cut off.
+Listening = Callable[[bool], Awaitable[None]]
 
 
 class Transport(Protocol):
@@ -54,10 +60,12 @@ class Transport(Protocol):
 
     async def publish(self, message: bytes) -> None: ...
 
-    async def listen(self, deliver: Deliver, ready: asyncio.Event) -> None:
+    async def listen(self, deliver: Deliver, listening: Listening) -> None:
         """Call ``deliver`` with each message until cancelled, reconnecting when cut off.
 
-        Sets ``ready`` once it listens: what is published from then on is delivered.
+        Calls ``listening(True)`` each time it listens (what is published from then on is
+        delivered) and ``listening(False)`` each time it was cut off (what is published until
+        the next ``True`` is lost).
         """
 
 
@@ -74,17 +82,26 @@ class RedisTransport:
         async with aioredis.from_url(self.url) as client:
             await client.publish(self.channel, message)
 
-    async def listen(self, deliver: Deliver, ready: asyncio.Event) -> None:
+    async def listen(self, deliver: Deliver, listening: Listening) -> None:
         while True:
+            subscribed = False
             try:
-                async with aioredis.from_url(self.url) as client, client.pubsub() as pubsub:
+                # No retries: redis-py would reconnect and subscribe again by itself, hiding
+                # the gap in which messages were lost.
+                async with (
+                    aioredis.from_url(self.url, retry=Retry(NoBackoff(), 0)) as client,
+                    client.pubsub() as pubsub,
+                ):
                     await pubsub.subscribe(self.channel)
-                    ready.set()
+                    subscribed = True
+                    await listening(True)
                     async for item in pubsub.listen():
                         if item.get("type") == "message":
                             await deliver(item["data"])
             except (aioredis.ConnectionError, aioredis.TimeoutError, OSError) as error:
                 logger.warning("content events: Redis listener cut off (%s); reconnecting", error)
+                if subscribed:
+                    await listening(False)
                 await asyncio.sleep(RECONNECT_DELAY)
 
 
@@ -114,7 +131,7 @@ class PostgresTransport:
         async with self._lock:
             await connection.execute("SELECT pg_notify($1, $2)", CHANNEL, message.decode())
 
-    async def listen(self, deliver: Deliver, ready: asyncio.Event) -> None:
+    async def listen(self, deliver: Deliver, listening: Listening) -> None:
         while True:
             try:
                 connection = await asyncpg.connect(self.dsn)
@@ -123,16 +140,17 @@ class PostgresTransport:
             else:
                 try:
                     self._connection = connection
-                    await self._relay(connection, deliver, ready)
+                    await self._relay(connection, deliver, listening)
                 finally:
                     self._connection = None
                     with contextlib.suppress(Exception):
                         await connection.close(timeout=2)
                 logger.warning("content events: PostgreSQL listener cut off; reconnecting")
+                await listening(False)
             await asyncio.sleep(RECONNECT_DELAY)
 
     async def _relay(
-        self, connection: asyncpg.Connection, deliver: Deliver, ready: asyncio.Event
+        self, connection: asyncpg.Connection, deliver: Deliver, listening: Listening
     ) -> None:
         """Deliver notifications until the connection is lost."""
         received: asyncio.Queue[str] = asyncio.Queue()
@@ -141,7 +159,7 @@ class PostgresTransport:
         await connection.add_listener(
             CHANNEL, lambda _c, _pid, _channel, payload: received.put_nowait(payload)
         )
-        ready.set()
+        await listening(True)
         while not lost.is_set():
             payload = await _next_or_none(received, lost)
             if payload is not None:
@@ -206,6 +224,7 @@ def _as_dict(event: ContentEvent) -> dict[str, Any]:
         "pk": event.pk,
         "slug": event.slug,
         "changes": event.changes,
+        "public_id": event.public_id,
     }
 
 
@@ -221,6 +240,7 @@ def decode(message: bytes) -> tuple[str, list[ContentEvent]]:
                 str(item["slug"]),
                 dict(item.get("changes") or {}),
                 remote=True,
+                public_id=item.get("public_id"),
             )
             for item in body["events"]
         ]
@@ -240,6 +260,8 @@ class ContentEventFanout:
         self.deferred = deferred
         self._pending: list[bytes] = []
         self._listener: asyncio.Task[None] | None = None
+        #: Whether the listener hears the other processes now (None: not yet started).
+        self._listening: bool | None = None
 
     @hookimpl
     async def content_events(self, events: Sequence[ContentEvent]) -> None:
@@ -266,16 +288,28 @@ class ContentEventFanout:
                 await dispatch_content_events(pm, events)
 
         ready = asyncio.Event()
+
+        async def listening(now: bool) -> None:
+            # The first subscription is start-up's; every later change is news to the caches
+            # kept in this process.
+            if now and self._listening is None:
+                self._listening = True
+                ready.set()
+            elif now != self._listening:
+                self._listening = now
+                await call_each_async(pm, "content_events_listening", isolate=True, listening=now)
+
         self._listener = asyncio.create_task(
-            self.transport.listen(deliver, ready), name="hub-content-events-listener"
+            self.transport.listen(deliver, listening), name="hub-content-events-listener"
         )
         try:
             await asyncio.wait_for(ready.wait(), LISTEN_TIMEOUT)
         except TimeoutError:
-            # Serve anyway: the listener keeps trying, and cached answers still expire.
+            # Serve anyway, uncached (the caches hear it): the listener keeps trying.
+            await listening(False)
             logger.error(
-                "content events: not listening after %ss; other processes' changes reach "
-                "this one's caches only when they expire until it does",
+                "content events: not listening after %ss; this process answers without its "
+                "caches until it does",
                 LISTEN_TIMEOUT,
             )
 

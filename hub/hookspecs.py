@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from strawberry.types.scalar import ScalarDefinition
 
     from hub.content.declarations import ContentType
+    from hub.content.imported_media import ImportedMedia
     from hub.events import ContentEvent
     from hub.graphql.context import LoaderFactory
     from hub.models import ModelApp
@@ -79,10 +80,12 @@ def register_models(settings: Settings) -> Sequence[ModelApp]:
 
 @hookspec
 def register_content_types(settings: Settings) -> Sequence[ContentType]:
-    """Declare your content types: ``[ContentType("Petition", models.Petition, ...)]``.
+    """Declare your content types: ``[ContentType("Petition", plural="petitions", ...)]``.
 
     One declaration per type (``docs/content-types.md``) tells the hub its fields, limits and
-    links; from it the hub derives validation, import and export records and the rest. Type
+    links; from it the hub derives the Tortoise model (``Petition = hub.model_for(PETITION,
+    app="petitions")`` in your models module), validation, import and export records and the
+    rest. Type
     names and plurals are unique across plugins, and a ``foreign_key``/``links`` target must be
     a declared type (the core's ``Section``, ``Person``, ``Theme``, ``Post`` or a plugin's).
     """
@@ -215,6 +218,18 @@ def load_demo_content(settings: Settings) -> Awaitable[None] | None:
     """
 
 
+@hookspec
+def import_media(
+    media: Sequence[ImportedMedia], plugin_manager: pluggy.PluginManager, settings: Settings
+) -> Awaitable[Sequence[str]] | Sequence[str] | None:
+    """Add files an import found (a WordPress export's attachments) to your media library.
+
+    Called after the imported content committed, so ``featured_on`` names posts that exist.
+    Match what you already have, so importing again adds nothing; return one line per file
+    refused or matched, for the report; may be async.
+    """
+
+
 @hookspec(firstresult=True)
 def actor_from_request(
     request: Request, settings: Settings
@@ -242,8 +257,24 @@ def cors_origin_allowed(
 
 
 @hookspec
+def publication_problems(
+    posts: Sequence[Mapping[str, Any]],
+) -> Awaitable[Sequence[tuple[int, str, str]]] | Sequence[tuple[int, str, str]] | None:
+    """Say why posts cannot be published (or scheduled) as they are; may be async.
+
+    ``posts`` are the posts about to become public: mappings with ``id`` (None for a post an
+    import creates), ``slug`` and ``body`` (sanitised HTML). Answer ``(index, field, message)``
+    for each problem, ``index`` into ``posts`` and ``field`` as clients name it
+    (``featuredImage``, ``body``). ``publishPost`` and ``schedulePost`` answer them as payload
+    errors and change nothing; an import reports them with the other problems of its file and
+    writes nothing. Called inside the transaction, so read what the change will see.
+    """
+
+
+@hookspec
 def content_event(event: ContentEvent) -> Awaitable[None] | None:
-    """React to a committed change of content (published, updated, unpublished, deleted...).
+    """React to a committed change of content: ``event.kind`` is ``<type>.<action>``
+    (``post.published``, ``event.changed``, ``petition.signed``), for any declared type.
 
     Called after the transaction committed; may be async. A handler that raises is logged with
     your plugin's name and never undoes the change or stops the other plugins' handlers.
@@ -261,4 +292,17 @@ def content_events(events: Sequence[ContentEvent]) -> Awaitable[None] | None:
     of 100,000 posts arrives as calls of at most 1,000 events, in commit order.
     Failures are logged with your plugin's name, as for ``content_event``. A batch holds only
     this process's changes or only another process's (``remote``), as for ``content_event``.
+    """
+
+
+@hookspec
+def content_events_listening(listening: bool) -> Awaitable[None] | None:
+    """This server process stopped (``False``) or started again (``True``) hearing the content
+    events other processes publish (their transport, Redis or PostgreSQL, went away or came back).
+
+    Called only in servers whose events cross processes (``HUB_REDIS_URL``, or PostgreSQL),
+    from start-up on (``False`` when it cannot listen by then); may be async. What other
+    processes commit while ``listening`` is false never reaches ``content_event``: a cache kept
+    in this process should forget everything at both calls and keep nothing in between (the
+    hub's response cache answers uncached meanwhile). Failures are logged with your plugin's name.
     """

@@ -102,7 +102,8 @@ async def served_in_process(
     pm = get_plugin_manager(extra_plugins=plugins, load_entry_points=False)
     declared = [item for _, items in iter_results(pm, "register_settings") for item in items]
     app = create_app(Settings.from_env(hub_environment(folder, settings), declared), pm)
-    async with LifespanManager(app):
+    # A loaded machine (the suite runs on several workers) can take more than the default 5 s.
+    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
             yield app, client

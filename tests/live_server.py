@@ -21,7 +21,7 @@ import httpx
 HOST = "127.0.0.1"
 #: Runs the ``hub`` command line with this interpreter, wherever the venv lives.
 HUB_CLI = [sys.executable, "-c", "from hub.cli import main; main()"]
-START_TIMEOUT = 30.0
+START_TIMEOUT = 90.0
 STOP_TIMEOUT = 10.0
 MIGRATE_TIMEOUT = 120.0
 

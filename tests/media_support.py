@@ -95,3 +95,67 @@ async def add_image(app: object, content: bytes, **details: object) -> int:
             MediaSettings.of(hub.settings),
         )
     return asset.id
+
+
+def s3_extra(endpoint: str) -> dict[str, str]:
+    """Settings keeping the media in a new bucket of the S3 server at ``endpoint``."""
+    import uuid
+
+    import boto3
+    from hub_media.settings import (
+        S3_ACCESS_KEY_ID,
+        S3_BUCKET,
+        S3_ENDPOINT_URL,
+        S3_REGION,
+        S3_SECRET_ACCESS_KEY,
+    )
+
+    # moto keeps its buckets in the process, from one server to the next: one per test.
+    bucket = f"hub-media-{uuid.uuid4().hex[:12]}"
+    boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    ).create_bucket(Bucket=bucket)
+    return {
+        S3_BUCKET: bucket,
+        S3_ENDPOINT_URL: endpoint,
+        S3_REGION: "us-east-1",
+        S3_ACCESS_KEY_ID: "test",
+        S3_SECRET_ACCESS_KEY: "test",
+    }
+
+
+@contextmanager
+def file_server(files: dict[str, tuple[str, bytes]]) -> Iterator[str]:
+    """A web server on a free loopback port answering ``path -> (content type, bytes)``, 404
+    for the rest; yields its origin. The tests never reach the internet."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            found = files.get(self.path)
+            if found is None:
+                self.send_error(404)
+                return
+            content_type, body = found
+            self.send_response(200)
+            self.send_header("content-type", content_type)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -19,8 +19,10 @@ from hub_delivery import settings as delivery_settings
 from starlette.applications import Starlette
 
 from hub import ContentEvent, EventKind
+from hub.content.models import Post, Theme
 from hub.content.transfer import import_content
 from hub.events import dispatch_content_events
+from hub.graphql.nodes import node_key
 from hub.settings import Settings
 from tests.test_content_events_fanout import document
 
@@ -84,13 +86,19 @@ async def test_an_import_purges_fastly_and_cloudflare_by_key_in_batches_they_acc
     app: Starlette, fake_api: tuple[str, Recorded]
 ) -> None:
     _, received = fake_api
-    report = await import_content(app.state.hub.plugin_manager, document(posts=300))
-    post_keys = {f"Post:{event.pk}" for event in report.events if event.type_name == "Post"}
+    await import_content(app.state.hub.plugin_manager, document(posts=300))
+    # Each object is purged by its row number and by its public id (the key of its global IDs).
+    post_keys = {
+        f"Post:{key}"
+        for pk, public_id in await Post.all().values_list("id", "public_id")
+        for key in (pk, node_key(public_id))
+    }
+    [(theme_id, theme_public_id)] = await Theme.all().values_list("id", "public_id")
     fastly = [r for r in received if r["path"].startswith("/fastly/")]
     cloudflare = [r for r in received if r["path"].startswith("/cloudflare/")]
     assert {r["path"] for r in fastly} == {"/fastly/service/SU1Z0isxPaozGVKXdv0eY/purge"}
     assert {r["headers"]["Fastly-Key"] for r in fastly} == {"fastly-token"}
-    assert [len(r["json"]["surrogate_keys"]) for r in fastly] == [256, 48]
+    assert [len(r["json"]["surrogate_keys"]) for r in fastly] == [256, 256, 93]
     assert {r["path"] for r in cloudflare} == {
         "/cloudflare/client/v4/zones/023e105f4ecef8ad9ca31a8372d0c353/purge_cache"
     }
@@ -98,7 +106,14 @@ async def test_an_import_purges_fastly_and_cloudflare_by_key_in_batches_they_acc
     assert max(len(r["json"]["tags"]) for r in cloudflare) == 30
     for purged in ({k for r in fastly for k in r["json"]["surrogate_keys"]},
                    {k for r in cloudflare for k in r["json"]["tags"]}):  # fmt: skip
-        assert purged == {"Query", "Post", "Theme", f"Theme:{report.events[0].pk}", *post_keys}
+        assert purged == {
+            "Query",
+            "Post",
+            "Theme",
+            f"Theme:{theme_id}",
+            f"Theme:{node_key(theme_public_id)}",
+            *post_keys,
+        }
 
 
 async def test_a_change_another_process_committed_does_not_purge_them_again(

@@ -16,7 +16,7 @@ from tests.conftest import POSTGRES_HOST, POSTGRES_PORT, postgres_reachable, ski
 from tests.live_server import HOST, HUB_CLI, free_port, hub_environment
 
 #: A command that does not stop in time would have started serving: that is a failure too.
-TIMEOUT = 60
+TIMEOUT = 120
 MISSING_DATABASE = f"postgres://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}/hub_no_such_database"
 
 

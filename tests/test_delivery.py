@@ -217,7 +217,7 @@ async def test_anonymous_gets_carry_cache_control_etag_and_surrogate_keys(
     post = await Post.get(slug="post-1")
     theme = await Theme.get(slug="peace")
     assert with_ids.headers["surrogate-key"].split() == [
-        "Post", "Theme", f"Post:{post.id}", f"Theme:{theme.id}",
+        "Post", "Theme", f"Post:{post.public_id}", f"Theme:{theme.public_id}",
     ]  # fmt: skip
 
 
@@ -273,7 +273,8 @@ async def test_publishing_a_post_purges_the_cached_front_page(
         headers=editor,
     )
     assert published.json()["data"]["publishPost"]["errors"] == []
-    assert ["Query", "Post", f"Post:{draft.id}"] in PURGED
+    # The row's key and the key of the answers' IDs (made of the public id).
+    assert ["Query", "Post", f"Post:{draft.id}", f"Post:{draft.public_id}"] in PURGED
     assert "plugin 'broken-purger' failed in hook purge_cache" in caplog.text
 
     after = await get_front_page(client)

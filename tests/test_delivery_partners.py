@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import hub_delivery.partner_commands
 import hub_delivery.plugin
 import pytest
 from graphql import parse
@@ -523,6 +524,9 @@ def test_hub_partners_sets_lists_and_removes_policies(
             return await sign_in(Role.PARTNER), await sign_in(Role.EDITOR)
 
     partner, editor = asyncio.run(accounts())
+
+    # The command's console took its width when first imported, maybe by another test.
+    monkeypatch.setattr(hub_delivery.partner_commands.console, "width", 300)
 
     def run(*args: str) -> Any:
         return runner.invoke(hub, ["partners", *args], env={"COLUMNS": "300"})

@@ -30,7 +30,8 @@ from hub_delivery.widget import OPERATION_HASH, OPERATION_NAME
 from tests.browser import browser, chromium
 from tests.live_server import HUB_CLI, hub_environment, live_server, migrate
 
-pytestmark = pytest.mark.live
+#: One Chromium at a time (`make test` runs on several workers): each takes a core and ~300 MB.
+pytestmark = [pytest.mark.live, pytest.mark.xdist_group("chromium")]
 
 DEMO_TIMEOUT = 120.0
 POST_URL = "https://example.org/news/{slug}"

@@ -14,9 +14,10 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from typer.testing import CliRunner, Result
 
 from hub.cli import build_cli
-from hub.content.commands import CONTENT_MODELS
 from hub.content.demo import SEED_FILE, SyntheticContent, load_demo, seed_document, slugify
+from hub.content.import_console import content_tables
 from hub.content.models import Person, Post, PostAuthor, PostSection, PostStatus, PostTheme, Theme
+from hub.content.registry import content_types
 from hub.content.transfer import dump_json, export_content, import_content
 from hub.plugins import get_plugin_manager
 from hub.settings import Settings
@@ -111,7 +112,7 @@ async def test_exporting_the_seed_gives_back_the_seed_file(app: Starlette) -> No
     await load_demo(app.state.hub.plugin_manager, app.state.hub.settings)
     await Theme.filter(slug="from-a-plugin").delete()
 
-    assert dump_json(await export_content()) == SEED_FILE.read_bytes()
+    assert dump_json(await export_content(app.state.hub.content_types)) == SEED_FILE.read_bytes()
 
 
 def test_synthetic_content_is_the_same_for_the_same_seed() -> None:
@@ -159,13 +160,13 @@ async def test_synthetic_posts_are_valid_and_varied(app: Starlette) -> None:
 async def test_loading_the_same_demo_twice_changes_nothing(app: Starlette) -> None:
     pm, settings = app.state.hub.plugin_manager, app.state.hub.settings
     await load_demo(pm, settings, posts=50, seed=5)
-    exported = dump_json(await export_content())
+    exported = dump_json(await export_content(app.state.hub.content_types))
 
     again = await import_content(pm, SyntheticContent(5, seed_document()).document(50))
 
     assert again.created["posts"] == 0
     assert again.updated["posts"] == 0
-    assert dump_json(await export_content()) == exported
+    assert dump_json(await export_content(app.state.hub.content_types)) == exported
 
 
 def test_slugs_are_lowercase_hyphenated_ascii() -> None:
@@ -220,6 +221,10 @@ def test_demo_if_empty_does_nothing_once_there_are_posts(hub: Any) -> None:
     assert hub("export").stdout_bytes == exported == SEED_FILE.read_bytes()
 
 
+def core_tables() -> list[str]:
+    return content_tables(content_types(get_plugin_manager(load_entry_points=False), Settings()))
+
+
 async def table_state(database_url: str) -> dict[str, tuple[int, float, int]]:
     """Per content table: pages marked all-visible and estimated rows (``pg_class``), and
     columns with statistics (``pg_stats``)."""
@@ -229,7 +234,7 @@ async def table_state(database_url: str) -> dict[str, tuple[int, float, int]]:
             "SELECT c.relname, c.relallvisible, c.reltuples, "
             "(SELECT count(*) FROM pg_stats s WHERE s.tablename = c.relname) AS columns "
             "FROM pg_class c WHERE c.relname = ANY($1)",
-            [model._meta.db_table for model in CONTENT_MODELS],
+            core_tables(),
         )
     finally:
         await connection.close()
@@ -240,7 +245,7 @@ async def table_state(database_url: str) -> dict[str, tuple[int, float, int]]:
 
 def assert_vacuumed_and_analyzed(database_url: str) -> None:
     state = asyncio.run(table_state(database_url))
-    assert len(state) == len(CONTENT_MODELS)
+    assert len(state) == len(core_tables())
     # Before VACUUM no page is all-visible, and index-only scans (search facets over the link
     # tables) read the table for every row; before ANALYZE reltuples is -1 and pg_stats empty.
     assert all(

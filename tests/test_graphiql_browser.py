@@ -16,7 +16,8 @@ import pytest
 from tests.browser import OFFLINE, browser, chromium
 from tests.live_server import hub_environment, live_server, migrate
 
-pytestmark = pytest.mark.live
+#: One Chromium at a time (`make test` runs on several workers): each takes a core and ~300 MB.
+pytestmark = [pytest.mark.live, pytest.mark.xdist_group("chromium")]
 
 QUERY = "{ __typename posts(first: 1) { totalCount } }"
 SUBSCRIPTION = 'subscription { campaignProgress(slug: "no-such-campaign") { percent } }'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from typer.testing import CliRunner
 
 from hub.cli import build_cli
 from hub.plugins import get_plugin_manager
-from tests.media_support import image_bytes
+from tests.media_support import file_server, image_bytes
 
 
 @pytest.fixture
@@ -50,3 +51,20 @@ def test_a_missing_file_is_named(hub: Any, tmp_path: Path) -> None:
     result = hub("media", "add", str(tmp_path / "gone.jpg"))
     assert result.exit_code == 1
     assert "gone.jpg: No such file or directory" in result.output
+
+
+def test_import_photos_reports_what_could_not_be_fetched(hub: Any, tmp_path: Path) -> None:
+    files = {"/ada.jpg": ("image/jpeg", image_bytes(300, 400))}
+    with file_server(files) as origin:
+        people = [
+            {"slug": "ada", "name": "Ada", "photo_url": f"{origin}/ada.jpg"},
+            {"slug": "bob", "name": "Bob", "photo_url": f"{origin}/bob.jpg"},
+        ]
+        content = tmp_path / "people.json"
+        content.write_text(json.dumps({"version": 1, "people": people}))
+        assert hub("import", str(content)).exit_code == 0
+        result = hub("media", "import-photos", "--timeout", "5")
+    assert result.exit_code == 1
+    assert f"not fetched bob ({origin}/bob.jpg): the server answered HTTP 404" in result.output
+    assert "Imported 1 photo(s); 1 could not be fetched." in result.output
+    assert "1 photo URL(s) could not be fetched" in result.output

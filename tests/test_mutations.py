@@ -242,6 +242,7 @@ async def test_changes_are_audited_and_announced_after_commit(gql: GraphQLClient
     entries = [edge["node"] for edge in log["auditLog"]["edges"]]
     assert [entry["action"] for entry in entries] == ["post.publish", "post.update", "post.create"]
     assert all(entry["actor"].startswith("admin-") for entry in entries)
+    assert {entry["objectId"] for entry in entries} == {post_id}  # the public id's form
     assert token[:12] in entries[0]["actor"]
     assert entries[2]["before"] is None
     assert entries[2]["after"]["title"] == "News"

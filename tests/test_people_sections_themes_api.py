@@ -10,8 +10,8 @@ from tests import factories
 from tests.conftest import GraphQLClient
 
 
-def node_id(type_name: str, pk: int) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+def node_id(type_name: str, key: int | str) -> str:
+    return base64.b64encode(f"{type_name}:{key}".encode()).decode()
 
 
 async def test_people_filter_by_role_and_section(gql: GraphQLClient) -> None:
@@ -98,21 +98,30 @@ async def test_every_content_type_is_a_node(gql: GraphQLClient) -> None:
     person = await factories.person()
     theme = await factories.theme()
     post = await factories.post()
-    ids = [
-        node_id("Section", section.id),
-        node_id("Person", person.id),
-        node_id("Theme", theme.id),
-        node_id("Post", post.id),
-    ]
+    objects = {"Section": section, "Person": person, "Theme": theme, "Post": post}
+    ids = [node_id(name, str(obj.public_id)) for name, obj in objects.items()]
     data = await gql.data(
         "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }", {"ids": ids}
     )
-    assert [node["__typename"] for node in data["nodes"]] == ["Section", "Person", "Theme", "Post"]
+    assert [node["__typename"] for node in data["nodes"]] == list(objects)
     assert [node["id"] for node in data["nodes"]] == ids
     single = await gql.data(
         "query($id: ID!) { node(id: $id) { ... on Post { slug } } }", {"id": ids[3]}
     )
     assert single["node"] == {"slug": post.slug}
+
+
+async def test_ids_from_before_public_ids_name_the_same_objects(gql: GraphQLClient) -> None:
+    section = await factories.section()
+    post = await factories.post()
+    old_ids = [node_id("Section", section.id), node_id("Post", post.id)]
+    data = await gql.data(
+        "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }", {"ids": old_ids}
+    )
+    assert data["nodes"] == [
+        {"__typename": "Section", "id": node_id("Section", str(section.public_id))},
+        {"__typename": "Post", "id": node_id("Post", str(post.public_id))},
+    ]
 
 
 async def test_ids_round_trip_through_lists(gql: GraphQLClient) -> None:

@@ -14,7 +14,7 @@ import strawberry
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from hub import ContentType, EventKind, PluginMetadata, Post, Setting, declare
+from hub import ContentType, PluginMetadata, Post, Setting, declare
 from hub.app import create_app
 from hub.database import apply_migrations
 from hub.errors import PluginError
@@ -325,8 +325,6 @@ def _petition_type(plural: str = "petitions", section: str = "Section") -> Conte
         Post,  # the model does not matter to the registry's checks
         plural=plural,
         fields={"slug": declare.slug(), "section": declare.foreign_key(section)},
-        changed_event=EventKind.POST_UPDATED,
-        deleted_event=EventKind.POST_DELETED,
     )
 
 

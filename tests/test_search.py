@@ -332,6 +332,8 @@ async def test_a_page_with_facets_is_one_search_that_agrees_with_separate_ones(
     assert facets_only["search"]["edges"] == []
     assert facets_only["search"]["facets"] == (await search(gql, "women"))["facets"]
     backend = current_backend()
+    engine = content.state.hub.plugin_manager.get_plugin(ENGINE_NAME)
+    sources = engine.facet_sources(engine.searchables())
     for text, filters, offset in [
         ("women", SearchFilters(types=("Post", "Person", "Section"), every_type=True), 0),
         ("women", SearchFilters(types=("Post", "Person", "Section"), every_type=True), 1),
@@ -340,7 +342,7 @@ async def test_a_page_with_facets_is_one_search_that_agrees_with_separate_ones(
     ]:
         request = SearchRequest(
             parse_query(text), filters, include_unpublished=False, now=datetime.now(UTC),
-            rank_window=1000,
+            rank_window=1000, sources=sources,
         )  # fmt: skip
         hits, counts = await backend.page_and_facets(request, 2, offset)
         assert hits == await backend.page(request, 2, offset)
@@ -353,12 +355,14 @@ async def test_beyond_the_rank_window_facets_say_they_count_only_the_newest_matc
     content: Starlette,
 ) -> None:
     backend = current_backend()
+    engine = content.state.hub.plugin_manager.get_plugin(ENGINE_NAME)
+    sources = engine.facet_sources(engine.searchables())
 
     def women(rank_window: int) -> SearchRequest:
         return SearchRequest(
             parse_query("women"), SearchFilters(types=("Post", "Person", "Section"),
             every_type=True), include_unpublished=False, now=datetime.now(UTC),
-            rank_window=rank_window,
+            rank_window=rank_window, sources=sources,
         )  # fmt: skip
 
     # Three posts mention women; a window of two ranks and counts the two indexed last.
@@ -620,7 +624,8 @@ async def test_long_or_empty_queries_get_a_clear_error(
 
 
 class TestEventsPluginTypes:
-    """The events plugin knows nothing of search; search declares its Event type itself."""
+    """The events plugin knows nothing of search, and search nothing of it: the Event
+    declaration's searchable fields make it searchable."""
 
     @pytest.fixture
     def extra_plugins(self) -> list[object]:

@@ -18,7 +18,8 @@ from hub_sections_map.svg import MARKER_FILL
 from tests.conftest import skip_or_fail
 from tests.live_server import HUB_CLI, hub_environment, live_server
 
-pytestmark = pytest.mark.live
+#: One Chromium at a time (`make test` runs on several workers): each takes a core and ~300 MB.
+pytestmark = [pytest.mark.live, pytest.mark.xdist_group("chromium")]
 
 WINDOW = (1000, 600)
 SCREENSHOT_TIMEOUT = 90.0

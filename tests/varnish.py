@@ -21,7 +21,7 @@ from tests.first_party import ROOT
 from tests.live_server import HOST, stop
 
 VCL = ROOT / "deploy" / "varnish" / "hub.vcl"
-START_TIMEOUT = 30.0
+START_TIMEOUT = 60.0
 
 
 def varnishd_or_skip() -> str:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
+from uuid import UUID
 
 import strawberry
 from strawberry import relay
@@ -13,6 +14,7 @@ from strawberry.scalars import JSON
 
 from hub.access.models import AuditEntry
 from hub.graphql.context import Actor
+from hub.graphql.nodes import global_id
 
 
 def jsonable(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -25,6 +27,8 @@ def jsonable(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
             value = value.isoformat()
         elif isinstance(value, Enum):
             value = value.value
+        elif isinstance(value, UUID):
+            value = str(value)
         result[name] = value
     return result
 
@@ -64,6 +68,16 @@ AUDIT_FIELDS = (
 )  # fmt: skip
 
 
+def _audited_id(row: Mapping[str, Any]) -> relay.GlobalID:
+    """The object's global ID: of its public id, which the recorded row holds (entries written
+    before public ids existed name the row number, an ID that still resolves)."""
+    recorded = row["after"] or row["before"] or {}
+    public_id = recorded.get("public_id") if isinstance(recorded, dict) else None
+    if public_id is not None:
+        return global_id(row["type_name"], public_id)
+    return relay.GlobalID(row["type_name"], str(row["object_id"]))
+
+
 @strawberry.type(name="AuditEntry", description="One change made through the API.")
 class AuditEntryType:
     at: datetime = strawberry.field(description="When the change was committed.")
@@ -82,7 +96,7 @@ class AuditEntryType:
             actor=row["actor"],
             action=row["action"],
             type_name=row["type_name"],
-            object_id=relay.GlobalID(row["type_name"], str(row["object_id"])),
+            object_id=_audited_id(row),
             slug=row["object_slug"],
             before=row["before"],
             after=row["after"],

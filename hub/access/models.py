@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
-
-if TYPE_CHECKING:
-    from hub.content.models import Person
 
 
 class Role(StrEnum):
@@ -26,7 +23,9 @@ class User(Model):
     # argon2id, never the password itself.
     password_hash = fields.CharField(max_length=200)
     # The byline an author writes as: authors may edit the drafts this person is credited on.
-    person: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
+    # Typed as any model: naming hub.content.models would close an import cycle (the content
+    # declarations name the access scopes).
+    person: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
         "hub.Person", related_name="accounts", null=True, on_delete=fields.SET_NULL
     )
     is_active = fields.BooleanField(default=True)

@@ -13,14 +13,17 @@ from hub.access.models import AuditEntry
 from hub.access.permissions import RequireScope
 from hub.access.preview import DEFAULT_LIFETIME, MAX_LIFETIME, read_preview, sign_preview
 from hub.access.scopes import AUDIT_READ, WRITE, WRITE_OWN
+from hub.content.core_types import BY_NAME
 from hub.content.edit_input import decode_id
 from hub.content.editing import POST
 from hub.content.field_errors import ErrorCode, FieldError, Problems
 from hub.content.loaders import POST_FIELDS
 from hub.content.models import Post
 from hub.content.types import PostType
+from hub.errors import UserError
 from hub.graphql.connection import Connection
 from hub.graphql.context import Info
+from hub.graphql.nodes import key_problem, parse_key, row_ids
 from hub.graphql.pagination import Ordering, PageArgs, SortColumn, paginate
 from hub.graphql.refs import PostRef
 
@@ -44,6 +47,17 @@ class AuditFilter:
 
 
 AUDIT_ORDER = Ordering(name="audit:newest", columns=(SortColumn("id", True, "int"),))
+
+
+async def _audited_row(object_id: relay.GlobalID) -> int | None:
+    """The row id the audit log records for ``object_id`` (audit entries keep row ids)."""
+    key = parse_key(object_id.node_id)
+    if key is None:
+        raise UserError(key_problem(object_id.node_id), argument="filter")
+    if isinstance(key, int):
+        return key
+    declared = BY_NAME.get(object_id.type_name)
+    return None if declared is None else (await row_ids(declared.model, [key])).get(key)
 
 
 @strawberry.type
@@ -79,8 +93,9 @@ class AccessQueries:
             if filter.type_name is not None:
                 queryset = queryset.filter(type_name=filter.type_name)
             if filter.object_id is not None:
+                type_name = filter.object_id.type_name
                 queryset = queryset.filter(
-                    type_name=filter.object_id.type_name, object_id=int(filter.object_id.node_id)
+                    type_name=type_name, object_id=await _audited_row(filter.object_id)
                 )
             if filter.action is not None:
                 queryset = queryset.filter(action=filter.action)
@@ -124,14 +139,15 @@ class AccessMutations:
         self, info: Info, input: CreatePostPreviewInput
     ) -> CreatePostPreviewPayload:
         problems = Problems()
-        post_id = decode_id(input.id, POST, "id", problems)
+        key = decode_id(input.id, POST, "id", problems)
+        post_id = None if key is None else (await row_ids(Post, [key])).get(key)
         lifetime = timedelta(seconds=input.expires_in)
         if not timedelta(seconds=60) <= lifetime <= MAX_LIFETIME:
             problems.add(
                 "expiresIn",
                 f"expiresIn must be between 60 and {int(MAX_LIFETIME.total_seconds())} seconds.",
             )
-        if post_id is not None and not await Post.filter(id=post_id).exists():
+        if key is not None and post_id is None:
             problems.add("id", "There is no such post.", ErrorCode.NOT_FOUND)
         if problems.errors or post_id is None:
             return CreatePostPreviewPayload(token=None, expires_at=None, errors=problems.errors)

@@ -9,6 +9,7 @@ a mutation shows it as ``title: is 301 ...``, an import as ``posts[3]: field "ti
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +19,13 @@ from typing import Any
 
 from hub.content.declarations import NO_DEFAULT, TEXT_KINDS, ColumnKind, ContentType, Field
 from hub.content.sanitize import sanitize_html
-from hub.content.validation import check_country_code, check_language_tag, check_slug, check_url
+from hub.content.validation import (
+    check_country_code,
+    check_language_tag,
+    check_slug,
+    check_time_zone,
+    check_url,
+)
 
 #: The codes of :class:`hub.content.editing.ErrorCode` a problem can have.
 REQUIRED, INVALID, TOO_LONG = "required", "invalid", "too_long"
@@ -66,6 +73,7 @@ _TEXT_CHECKS: Mapping[ColumnKind, Callable[[str], None]] = {
     ColumnKind.LANGUAGE: _check_language,
     ColumnKind.COUNTRY: check_country_code,
     ColumnKind.URL: check_url,
+    ColumnKind.TIME_ZONE: check_time_zone,
 }
 
 
@@ -89,7 +97,8 @@ def _text_checker(spec: Field) -> Checker:
             raise Refusal(
                 f"is {len(value)} characters long; the most is {spec.max_length}", TOO_LONG
             )
-        if check is not None:
+        # An optional field left blank is empty, not a malformed code (an online event's country).
+        if check is not None and (value or spec.required):
             try:
                 check(value)
             except ValueError as error:
@@ -108,6 +117,30 @@ def _int_checker(spec: Field) -> Checker:
         if too_small or (spec.maximum is not None and value > spec.maximum):
             raise Refusal(f"is {value}; it must be from {spec.minimum} to {spec.maximum}")
         return value
+
+    return checked
+
+
+def _boolean_checker(spec: Field) -> Checker:
+    def checked(value: Any) -> Any:
+        # 0, 1, "yes" and "false" are what a spreadsheet would send; only true and false mean it.
+        if not isinstance(value, bool):
+            raise Refusal(f"must be true or false, not {value!r}")
+        return value
+
+    return checked
+
+
+def _decimal_checker(spec: Field) -> Checker:
+    def checked(value: Any) -> Any:
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise Refusal(f"must be a number, not {value!r}")
+        if not math.isfinite(value):
+            raise Refusal(f"must be a finite number, not {value!r}")
+        too_small = spec.minimum is not None and value < spec.minimum
+        if too_small or (spec.maximum is not None and value > spec.maximum):
+            raise Refusal(f"is {value}; it must be from {spec.minimum} to {spec.maximum}")
+        return float(value)
 
     return checked
 
@@ -163,11 +196,14 @@ def _checker(spec: Field) -> Checker:
     else:
         value_checker = {
             ColumnKind.INT: _int_checker,
+            ColumnKind.BOOLEAN: _boolean_checker,
+            ColumnKind.DECIMAL: _decimal_checker,
             ColumnKind.DATETIME: _datetime_checker,
             ColumnKind.ENUM: _enum_checker,
             ColumnKind.FOREIGN_KEY: _reference_checker,
         }[spec.kind](spec)
     fallback = None if spec.default is NO_DEFAULT else spec.default
+    own_check = spec.check
 
     def checked(value: Any) -> Any:
         if value is None:
@@ -176,7 +212,13 @@ def _checker(spec: Field) -> Checker:
             if spec.required or spec.default is NO_DEFAULT:
                 raise Refusal("cannot be null", REQUIRED)
             return fallback  # null in an optional field means "the default": empty text
-        return value_checker(value)
+        found = value_checker(value)
+        if own_check is not None and found not in (None, ""):
+            try:
+                own_check(found)
+            except ValueError as error:
+                raise Refusal(str(error)) from None
+        return found
 
     return checked
 

@@ -9,101 +9,81 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 
 from hub.command_context import command_context, run_in_database
 from hub.content.demo import DemoReport, has_posts, load_demo
-from hub.content.models import Person, Post, PostAuthor, PostSection, PostTheme, Section, Theme
+from hub.content.import_console import err_console, rich_progress, settle_content_tables
+from hub.content.registry import content_types
 from hub.content.transfer import (
     ImportReport,
     InvalidContent,
     NotUtf8,
-    dump_json,
-    export_content,
-    import_content,
-    parse_json,
+    UnreadableFile,
+    import_file,
+    write_export,
 )
-from hub.database import vacuum_analyze
+from hub.content.wordpress.convert import ThemesFrom
 from hub.errors import CommandError
 
-err_console = Console(stderr=True)
 
-#: The tables an import or the demo fills.
-CONTENT_MODELS = (Section, Person, Theme, Post, PostAuthor, PostTheme, PostSection)
-
-
-class RichProgress:
-    """Shows each import stage as its own bar (on stderr, so ``export`` output stays clean)."""
-
-    def __init__(self, progress: Progress) -> None:
-        self.progress = progress
-        self.task: TaskID | None = None
-
-    def stage(self, description: str, total: int) -> None:
-        self.task = self.progress.add_task(description, total=total)
-
-    def advance(self, amount: int) -> None:
-        if self.task is not None:
-            self.progress.advance(self.task, amount)
-
-
-@contextmanager
-def rich_progress() -> Iterator[RichProgress]:
-    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=False) as progress:
-        yield RichProgress(progress)
-
-
-def _summary(report: ImportReport) -> str:
-    return "; ".join(
-        f"{kind}: {report.created[kind]} new, {report.updated[kind]} updated, "
-        f"{report.unchanged[kind]} unchanged"
-        for kind in ("sections", "people", "themes", "posts")
-    )
-
-
-async def settle_content_tables() -> None:
-    problem = await vacuum_analyze([model._meta.db_table for model in CONTENT_MODELS])
-    if problem is not None:
-        err_console.print(f"[yellow]warning:[/] {escape(problem)}", highlight=False, soft_wrap=True)
+class ImportSource(StrEnum):
+    HUB = "hub"
+    WORDPRESS = "wordpress"
 
 
 def import_command(
     file: Annotated[
         Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="A JSON file.")
     ],
+    source: Annotated[
+        ImportSource, typer.Option("--from", help="The file's format.")
+    ] = ImportSource.HUB,
+    uploads: Annotated[
+        Path | None, typer.Option(help="WordPress: the wp-content/uploads folder (media files).")
+    ] = None,
+    themes: Annotated[
+        ThemesFrom, typer.Option(help="WordPress: what becomes themes.")
+    ] = ThemesFrom.CATEGORIES,
+    report_file: Annotated[
+        Path | None,
+        typer.Option("--report", help="WordPress: write a JSON report here (old URLs too)."),
+    ] = None,
 ) -> None:
-    """Import sections, people, themes and posts from a JSON file (see docs/import-format.md).
+    """Import every declared content type's records from a JSON file (docs/import-format.md),
+    or from a WordPress export with --from wordpress.
 
-    All or nothing: one problem anywhere and nothing is written. Records are matched by slug,
-    so importing the same file again changes nothing.
+    Sections, people, themes and posts, and the types plugins declare. All or nothing: one
+    problem anywhere and nothing is written. Records are matched by slug, so importing the same
+    file again changes nothing. The file is read as a stream: memory does not grow with it.
     """
-    context = command_context()
+    if source is ImportSource.WORDPRESS:
+        from hub.content.wordpress.cli import run_wordpress_import  # it uses this module
 
-    async def run(document: Any) -> ImportReport:
+        run_wordpress_import(file, uploads, themes, report_file)
+        return
+    context = command_context()
+    types = content_types(context.plugin_manager, context.settings)
+
+    async def run() -> ImportReport:
         async with context.database():
-            with rich_progress() as progress:
-                report = await import_content(context.plugin_manager, document, progress)
+            # Gone when done: the summary, or the problems, are what stays on the screen.
+            with rich_progress(transient=True) as progress:
+                report = await import_file(context.plugin_manager, file, progress, types=types)
             if any(report.created.values()) or any(report.updated.values()):
-                await settle_content_tables()
+                await settle_content_tables(types)
             return report
 
     try:
-        document = parse_json(file.read_bytes())
+        report = asyncio.run(run())
     except NotUtf8 as error:
         raise CommandError(f"{file} {error}; nothing was imported.") from None
-    except InvalidContent as error:
+    except UnreadableFile as error:
         raise CommandError(f"{file} {error.problems[0].message}; nothing was imported.") from None
-    try:
-        report = asyncio.run(run(document))
     except InvalidContent as error:
         err_console.print(
             f"[red]error:[/] {file} has {len(error.problems)} problem(s); nothing was imported:",
@@ -113,7 +93,7 @@ def import_command(
         for problem in error.problems:
             err_console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
-    err_console.print(f"Imported {file}: {_summary(report)}", highlight=False, soft_wrap=True)
+    err_console.print(f"Imported {file}: {report.summary()}", highlight=False, soft_wrap=True)
 
 
 def export_command(
@@ -121,19 +101,41 @@ def export_command(
         Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
     ] = None,
 ) -> None:
-    """Write all content in the import format, sorted by slug (round trips give the same bytes)."""
+    """Write every declared content type's records in the import format, sorted by slug.
 
-    async def run() -> bytes:
-        return dump_json(await export_content())
+    Sections, people, themes and posts, and the types plugins declare (events, campaigns, ...),
+    in the order an import writes them; round trips give the same bytes. The file is written as
+    the rows are read: memory does not grow with the content.
 
-    exported = run_in_database(run)
+    Not exported: users, API tokens and the audit log (credentials and a record of who did what
+    stay with their database), and what plugins keep outside declared types, such as donations
+    (a payment ledger kept in step with the payment provider: `hub donations export` writes it
+    as CSV), webhook subscribers and media files; the README lists them.
+    """
+    context = command_context()
+    types = content_types(context.plugin_manager, context.settings)
     if output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(exported)
-        sys.stdout.flush()
-    else:
-        output.write_bytes(exported)
-        err_console.print(f"wrote {output}")
+
+        async def to_stdout() -> None:
+            sys.stdout.flush()
+            await write_export(types, sys.stdout.buffer)
+            sys.stdout.flush()
+
+        run_in_database(to_stdout)
+        return
+    # Written beside the target and renamed at the end: a failed export leaves no half file.
+    partial = output.with_name(f".{output.name}.partial")
+
+    async def to_file() -> None:
+        with partial.open("wb") as stream:
+            await write_export(types, stream)
+
+    try:
+        run_in_database(to_file)
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+    err_console.print(f"wrote {output}")
 
 
 def demo_command(
@@ -156,7 +158,7 @@ def demo_command(
             report = await load_demo(
                 context.plugin_manager, context.settings, posts=posts, seed=seed, progress=progress
             )
-        await settle_content_tables()
+        await settle_content_tables(content_types(context.plugin_manager, context.settings))
         return report
 
     started = time.perf_counter()
@@ -165,10 +167,10 @@ def demo_command(
         err_console.print("The database already has posts: no demo content loaded.")
         return
     elapsed = time.perf_counter() - started
-    err_console.print(f"Seed content: {_summary(report.seed)}", highlight=False, soft_wrap=True)
+    err_console.print(f"Seed content: {report.seed.summary()}", highlight=False, soft_wrap=True)
     if report.synthetic is not None:
         err_console.print(
-            f"Synthetic content: {_summary(report.synthetic)}", highlight=False, soft_wrap=True
+            f"Synthetic content: {report.synthetic.summary()}", highlight=False, soft_wrap=True
         )
     err_console.print(
         f"Plugins' demo content: {', '.join(report.plugins) or 'none'}. Done in {elapsed:.1f}s."

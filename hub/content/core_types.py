@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from hub.content import models
+from hub.access.scopes import PUBLISH, WRITE, WRITE_OWN
+from hub.content.authorship import credit_author, ensure_may_edit_post
 from hub.content.declarations import (
     ContentType,
+    Editing,
     country_code,
     datetime_field,
     enum,
@@ -27,12 +29,10 @@ from hub.content.declarations import (
     text,
     url,
 )
-from hub.content.models import PostStatus
-from hub.events import EventKind
+from hub.content.post_status import PostStatus
 
 SECTION = ContentType(
     "Section",
-    models.Section,
     plural="sections",
     description="A national section of the organisation.",
     fields={
@@ -45,13 +45,14 @@ SECTION = ContentType(
         "founded_year": integer(nullable=True, default=None, minimum=1800, maximum=2200),
         "website": url(),
     },
-    changed_event=EventKind.SECTION_CHANGED,
-    deleted_event=EventKind.SECTION_DELETED,
+    editing=Editing(
+        scopes=(WRITE,),
+        descriptions={"delete": "Delete a section; its people stay, without a section."},
+    ),
 )
 
 PERSON = ContentType(
     "Person",
-    models.Person,
     plural="people",
     description="A board member, author or staff member.",
     fields={
@@ -61,31 +62,40 @@ PERSON = ContentType(
             120,
             indexed=True,
             filterable=True,
+            searchable=True,
             description='Free text, such as "President" or "Board member".',
         ),
         "bio": text(searchable=True),
-        "photo_url": url(),
-        "section": foreign_key("Section", filterable=True),
+        "photo_url": url(
+            deprecation=(
+                "A free-text URL: use `photo` (an image of the media library, with sizes and "
+                "alt text) where the library is installed."
+            )
+        ),
+        "section": foreign_key(
+            "Section", filterable=True, description="The section this person belongs to, if any."
+        ),
         # Position on the board listing (lower first); people off the board have none.
         "board_order": integer(nullable=True, default=None, on_type=False),
     },
-    changed_event=EventKind.PERSON_CHANGED,
-    deleted_event=EventKind.PERSON_DELETED,
+    editing=Editing(
+        scopes=(WRITE,),
+        descriptions={"delete": "Delete a person; their authorships go with them."},
+    ),
 )
 
 THEME = ContentType(
     "Theme",
-    models.Theme,
     plural="themes",
     description="A subject the organisation works on.",
+    # Not searched: themes narrow and count searches (its facets) rather than being found.
     fields={
         "slug": slug(),
-        "name": short_text(200, required=True, searchable=True),
-        "description": text(searchable=True),
+        "name": short_text(200, required=True),
+        "description": text(),
     },
     timestamped=False,
-    changed_event=EventKind.THEME_CHANGED,
-    deleted_event=EventKind.THEME_DELETED,
+    editing=Editing(scopes=(WRITE,)),
 )
 
 
@@ -98,7 +108,6 @@ def _public_posts_have_a_date(post: Mapping[str, Any]) -> Iterator[tuple[str, st
 
 POST = ContentType(
     "Post",
-    models.Post,
     plural="posts",
     description="A news post or article.",
     fields={
@@ -106,7 +115,13 @@ POST = ContentType(
         "title": short_text(300, required=True, searchable=True),
         "excerpt": text(searchable=True),
         "body": html(attribute="body_html", searchable=True),
-        "status": enum(PostStatus, default=PostStatus.DRAFT, filterable=True),
+        "status": enum(
+            PostStatus,
+            default=PostStatus.DRAFT,
+            filterable=True,
+            description="DRAFT, PUBLISHED or SCHEDULED; clients without content:read-drafts see "
+            "published posts only (and scheduled ones once publishedAt has passed).",
+        ),
         "published_at": datetime_field(nullable=True, default=None, filterable=True),
         "updated_at": datetime_field(read_only=True),
         "language": language_tag(
@@ -116,29 +131,46 @@ POST = ContentType(
     links={
         "authors": links(
             "Person",
-            models.PostAuthor,
             ordered=True,
+            model_name="PostAuthor",
+            table="hub_post_author",
+            table_description="Authorship, ordered: the first author is named first.",
             loader="post_authors",
             description="The authors, in the order they are credited.",
         ),
         "themes": links(
             "Theme",
-            models.PostTheme,
             loader="post_themes",
             description="The themes this post is filed under.",
         ),
         "sections": links(
             "Section",
-            models.PostSection,
             loader="post_sections",
             description="The sections this post is about.",
         ),
     },
-    changed_event=EventKind.POST_UPDATED,
-    deleted_event=EventKind.POST_DELETED,
+    # Newest-first lists walk this index and stop after one page; a (status, published_at)
+    # index would make SQLite sort every published post for each page.
+    indexes=(("published_at", "id"),),
     checks=(_public_posts_have_a_date,),
+    # post.updated, post.published, post.unpublished, post.deleted: the names subscribers know.
+    changed_action="updated",
+    actions=("published", "unpublished"),
+    # Authors (content:write-own) write drafts they are credited on; editors anything.
+    editing=Editing(
+        scopes=(WRITE, WRITE_OWN),
+        lifecycle=True,
+        publish_scopes=(PUBLISH,),
+        guard=ensure_may_edit_post,
+        on_create=credit_author,
+        descriptions={
+            "create": "Create a draft post. Authors' drafts credit their own person.",
+            "update": "Change a post. Authors may change only their own drafts.",
+            "delete": "Delete a post. Authors may delete only their own drafts.",
+        },
+    ),
 )
 
-#: In the order records are written: people point at sections, posts at all three.
-CORE_TYPES: tuple[ContentType, ...] = (SECTION, THEME, PERSON, POST)
+#: In the order records are written and exported: people point at sections, posts at all three.
+CORE_TYPES: tuple[ContentType, ...] = (SECTION, PERSON, THEME, POST)
 BY_NAME: Mapping[str, ContentType] = {declared.name: declared for declared in CORE_TYPES}

@@ -20,6 +20,7 @@ import pluggy
 import pycountry
 
 from hub.content.models import Post
+from hub.content.registry import content_types
 from hub.content.transfer import ImportProgress, ImportReport, import_content, parse_json
 from hub.plugins import call_each_async
 from hub.settings import Settings
@@ -276,11 +277,12 @@ async def load_demo(
     progress: ImportProgress | None = None,
 ) -> DemoReport:
     """The seed content, then the plugins' demo content, then ``posts`` synthetic posts."""
+    types = content_types(pm, settings)
     seed_content = seed_document()
-    seed_report = await import_content(pm, seed_content, progress)
+    seed_report = await import_content(pm, seed_content, progress, types=types)
     plugins = await load_plugin_demo_content(pm, settings)
     synthetic = None
     if posts > 0:
         document = SyntheticContent(seed, seed_content).document(posts)
-        synthetic = await import_content(pm, document, progress)
+        synthetic = await import_content(pm, document, progress, types=types)
     return DemoReport(seed_report, plugins, synthetic)

@@ -15,7 +15,8 @@ from strawberry import relay
 from hub.content.checking import check_values
 from hub.content.editing import Kind
 from hub.content.field_errors import ErrorCode, Problems
-from hub.keys import primary_key
+from hub.graphql import nodes
+from hub.graphql.nodes import NodeKey, parse_key, row_ids
 
 
 def given(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -30,34 +31,40 @@ def clean_columns(kind: Kind, values: Mapping[str, Any], problems: Problems) -> 
     return columns
 
 
-def decode_id(global_id: relay.GlobalID, kind: Kind, label: str, problems: Problems) -> int | None:
+def decode_id(
+    global_id: relay.GlobalID, kind: Kind, label: str, problems: Problems
+) -> NodeKey | None:
     if global_id.type_name != kind.type_name:
         problems.add(
             label, f"{label} expects a {kind.type_name} ID, not a {global_id.type_name} ID."
         )
         return None
-    pk = primary_key(global_id.node_id)
-    if pk is None:
+    key = parse_key(global_id.node_id)
+    if key is None:
         problems.add(label, f"{label}: {global_id.node_id[:40]!r} is not a {kind.type_name} ID.")
-    return pk
+    return key
 
 
 async def existing_ids(
     global_ids: Sequence[relay.GlobalID], kind: Kind, label: str, problems: Problems
 ) -> list[int]:
     """The row ids of ``global_ids``, in order, once each; unknown ones are problems."""
-    ids = [decode_id(global_id, kind, label, problems) for global_id in global_ids]
-    wanted = list(dict.fromkeys(pk for pk in ids if pk is not None))
-    found: set[int] = set(
-        await kind.model.filter(id__in=wanted).values_list("id", flat=True)  # type: ignore[arg-type]
-    )
-    missing = [pk for pk in wanted if pk not in found]
+    keys = [decode_id(global_id, kind, label, problems) for global_id in global_ids]
+    wanted = list(dict.fromkeys(key for key in keys if key is not None))
+    found = await row_ids(kind.model, wanted)
+    missing = [key for key in wanted if key not in found]
     if missing:
         problems.add(
             label,
             f"{label}: no {kind.type_name} with the ID(s) "
-            + ", ".join(str(relay.GlobalID(kind.type_name, str(pk))) for pk in missing)
+            + ", ".join(str(global_id(kind, key)) for key in missing)
             + ".",
             ErrorCode.NOT_FOUND,
         )
-    return [pk for pk in wanted if pk in found]
+    return list(dict.fromkeys(found[key] for key in wanted if key in found))
+
+
+def global_id(kind: Kind, key: NodeKey) -> relay.GlobalID:
+    """The global ID of the ``kind`` object with this key: a public id, or an old ID's row
+    number as the client sent it."""
+    return nodes.global_id(kind.type_name, key)

@@ -18,15 +18,14 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from hub.access.audit import jsonable, record_change
-from hub.access.scopes import WRITE
 from hub.content import core_types
 from hub.content.declarations import ContentType
 from hub.content.field_errors import ErrorCode, FieldError, Problems, Refused
 from hub.content.models import PostStatus
-from hub.content.types import PersonType, PostType, SectionType, ThemeType
-from hub.errors import UserError
+from hub.content.types import PostType
 from hub.events import ContentEvent, EventKind, dispatch_content_events
 from hub.graphql.context import Context
+from hub.graphql.nodes import node_key
 
 __all__ = ["ErrorCode", "FieldError", "Problems", "Refused"]  # kept importable from here
 
@@ -68,11 +67,8 @@ class Kind:
         return self.declared.deleted_event
 
 
+#: Posts as editing sees them (preview links check post IDs with it).
 POST = Kind(core_types.POST, PostType.from_row)
-PERSON = Kind(core_types.PERSON, PersonType.from_row)
-SECTION = Kind(core_types.SECTION, SectionType.from_row)
-THEME = Kind(core_types.THEME, ThemeType.from_row)
-KINDS: Mapping[str, Kind] = {kind.type_name: kind for kind in (POST, PERSON, SECTION, THEME)}
 
 
 async def check_slug_free(
@@ -130,7 +126,8 @@ def changed_values(
     return {
         name: value
         for name, value in after_values.items()
-        if name not in ("version", "updated_at") and before_values.get(name) != value
+        # The public id never changes; events carry it on their own (ContentEvent.public_id).
+        if name not in ("version", "updated_at", "public_id") and before_values.get(name) != value
     }
 
 
@@ -178,24 +175,6 @@ def not_found(kind: Kind, label: str = "id") -> Refused:
     )
 
 
-async def ensure_may_edit_post(context: Context, post: Mapping[str, Any]) -> None:
-    """Without ``content:write``, an author changes only drafts their person is credited on."""
-    if context.has_scope(WRITE):
-        return
-    if post["status"] != PostStatus.DRAFT:
-        raise UserError(
-            f"Only an editor may change this post: it is {PostStatus(post['status']).value}, "
-            "and authors change drafts only.",
-            code="FORBIDDEN",
-        )
-    person_id = getattr(context.actor, "person_id", None)
-    if person_id is None or person_id not in post["authors"]:
-        raise UserError(
-            "Authors may change only the drafts they are credited on as an author.",
-            code="FORBIDDEN",
-        )
-
-
 Guard = Callable[[Context, Mapping[str, Any]], Any]
 
 
@@ -219,7 +198,7 @@ async def create(
             str(columns["slug"]), None, change.row,
         )  # fmt: skip
     assert change.row is not None
-    event_kind = post_event(None, change.row) if kind is POST else kind.changed
+    event_kind = post_event(None, change.row) if kind.declared is core_types.POST else kind.changed
     change.events.append(
         ContentEvent(
             event_kind,
@@ -227,6 +206,7 @@ async def create(
             created.pk,
             change.row["slug"],
             changed_values(None, change.row),
+            public_id=node_key(change.row["public_id"]),
         )
     )
     return change
@@ -272,10 +252,19 @@ async def update(
             before, after,
         )  # fmt: skip
         change.row = after
-    event_kind = post_event(before, change.row) if kind is POST else kind.changed
+    event_kind = (
+        post_event(before, change.row) if kind.declared is core_types.POST else kind.changed
+    )
     slug = change.row["slug"] if change.row else before["slug"]
     change.events.append(
-        ContentEvent(event_kind, kind.type_name, pk, slug, changed_values(before, change.row))
+        ContentEvent(
+            event_kind,
+            kind.type_name,
+            pk,
+            slug,
+            changed_values(before, change.row),
+            public_id=node_key(before["public_id"]),
+        )
     )
     return change
 
@@ -299,7 +288,15 @@ async def delete(
         await record_change(
             context.actor, f"{kind.label}.delete", kind.type_name, pk, before["slug"], before, None
         )
-    change.events.append(ContentEvent(kind.deleted, kind.type_name, pk, before["slug"]))
+    change.events.append(
+        ContentEvent(
+            kind.deleted,
+            kind.type_name,
+            pk,
+            before["slug"],
+            public_id=node_key(before["public_id"]),
+        )
+    )
     return change
 
 

@@ -1,29 +1,26 @@
 """The content exchange format's vocabulary (``docs/import-format.md``): what a file holds,
-what a problem with it is, and how the types' records are named and ordered.
+what a problem with it is, and what an import did.
 
-Records are the declared types' writable fields (``hub/content/core_types.py``), a reference
-named by the slug of the object it points at, and link lists as lists of slugs.
+Records are the declared types' writable fields (``hub/content/core_types.py`` and the plugins'
+``register_content_types``), a reference named by the slug of the object it points at, and link
+lists as lists of slugs. The lists of a file are the types' plurals, in write order
+(:class:`hub.content.registry.ContentTypes`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from hub.content.core_types import CORE_TYPES, PERSON, POST, SECTION, THEME
 from hub.content.declarations import ContentType
-from hub.events import ContentEvent
+from hub.content.registry import ContentTypes
 
 FORMAT_VERSION = 1
-#: The order records are written in: people point at sections, posts at all three.
-WRITE_ORDER: tuple[ContentType, ...] = CORE_TYPES
-#: The order of the lists in a file, and of the problems found in them.
-FILE_ORDER: tuple[ContentType, ...] = (SECTION, PERSON, THEME, POST)
-BY_PLURAL: Mapping[str, ContentType] = {declared.plural: declared for declared in CORE_TYPES}
-KINDS = tuple(declared.plural for declared in WRITE_ORDER)
 #: Keeps ``slug IN (...)`` under SQLite's bound-parameter limit on every version.
 QUERY_CHUNK = 500
+#: Records written together: one batch of checked records is read back, resolved and written
+#: at a time, so the writing's memory does not grow with the file.
 INSERT_BATCH = 1000
 
 
@@ -48,6 +45,10 @@ class InvalidContent(Exception):
         super().__init__(f"{len(self.problems)} problem(s) in the import file")
 
 
+class UnreadableFile(InvalidContent):
+    """The file is not a JSON document in UTF-8: one problem, about the whole file."""
+
+
 class ImportProgress(Protocol):
     def stage(self, description: str, total: int) -> None: ...
     def advance(self, amount: int) -> None: ...
@@ -63,10 +64,25 @@ class NoProgress:
 
 @dataclass
 class ImportReport:
-    created: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
-    updated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
-    unchanged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
-    events: list[ContentEvent] = field(default_factory=list)
+    """What an import did, counted per list of the file (``"posts"``)."""
+
+    created: dict[str, int]
+    updated: dict[str, int]
+    unchanged: dict[str, int]
+    #: Content events told to plugins after the commit (kept on disk until then, not here).
+    announced: int = 0
+
+    @classmethod
+    def empty(cls, types: ContentTypes) -> ImportReport:
+        plurals = [declared.plural for declared in types.exchanged]
+        return cls(dict.fromkeys(plurals, 0), dict.fromkeys(plurals, 0), dict.fromkeys(plurals, 0))
+
+    def summary(self) -> str:
+        return "; ".join(
+            f"{kind}: {self.created[kind]} new, {self.updated[kind]} updated, "
+            f"{self.unchanged[kind]} unchanged"
+            for kind in self.created
+        )
 
 
 @dataclass
@@ -78,6 +94,9 @@ class Record:
     slug: str
     values: dict[str, Any]
     links: dict[str, list[str]] = field(default_factory=dict)
+    #: The public id the record gives (``id``), canonical; a new object gets it, a stored one
+    #: keeps its own.
+    public_id: str | None = None
 
 
 async def slug_ids(declared: ContentType, slugs: Iterable[str]) -> dict[str, int]:

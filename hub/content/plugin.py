@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from hub.content import loaders, mutations, queries, relations, types
+from hub.content import core_types, loaders, mutations, queries, relations, types
 from hub.content.core_types import CORE_TYPES
 from hub.content.declarations import ContentType
 from hub.graphql.context import LoaderFactory
@@ -44,13 +44,13 @@ def register_queries() -> Sequence[type]:
 
 @hookimpl
 def register_mutations() -> Sequence[type]:
-    return [mutations.ContentMutations]
-
-
-@hookimpl
-def register_type_extensions() -> Mapping[str, Sequence[type]]:
-    # `version` lives with the mutations that check it, one batched query when asked for.
-    return mutations.VERSION_FIELDS
+    # In the published schema's order: posts, people, sections, themes.
+    return [
+        mutations.mutations_for(core_types.POST, types.PostType.from_row),
+        mutations.mutations_for(core_types.PERSON, types.PersonType.from_row),
+        mutations.mutations_for(core_types.SECTION, types.SectionType.from_row),
+        mutations.mutations_for(core_types.THEME, types.ThemeType.from_row),
+    ]
 
 
 @hookimpl
@@ -58,7 +58,6 @@ def register_dataloaders() -> Mapping[str, LoaderFactory]:
     return {
         **loaders.dataloaders(),
         **relations.relation_loaders(),
-        **mutations.VERSION_LOADERS,
     }
 
 

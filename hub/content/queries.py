@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import strawberry
 
+# Models by module: a class named like a GraphQL type here (Theme) would be what the lazy
+# references in this module's annotations (ThemeRef) resolve to.
+from hub.content import models
 from hub.content.loaders import PERSON_FIELDS, POST_FIELDS, SECTION_FIELDS, THEME_FIELDS
-from hub.content.models import Person, Section, Theme
 from hub.content.post_lists import PostFilter, PostOrder, filter_posts, post_connection
 from hub.content.types import PersonType, PostType, SectionType, ThemeType
 from hub.content.visibility import visible_posts
@@ -84,7 +86,7 @@ class ContentQueries:
         before: str | None = None,
         filter: PersonFilter | None = None,
     ) -> Connection[PersonRef]:
-        queryset = Person.all()
+        queryset = models.Person.all()
         if filter is not None and filter.role is not None:
             queryset = queryset.filter(role__iexact=filter.role)
         if filter is not None and filter.section is not None:
@@ -98,7 +100,11 @@ class ContentQueries:
 
     @strawberry.field(description="A person by slug, or null.")
     async def person(self, info: Info, slug: str) -> PersonRef | None:
-        row = await Person.filter(slug=slug_argument("slug", slug)).first().values(*PERSON_FIELDS)
+        row = (
+            await models.Person.filter(slug=slug_argument("slug", slug))
+            .first()
+            .values(*PERSON_FIELDS)
+        )
         return PersonType.from_row(row) if row else None
 
     @strawberry.field(description="Sections in alphabetical order.")
@@ -111,7 +117,7 @@ class ContentQueries:
         before: str | None = None,
         filter: SectionFilter | None = None,
     ) -> Connection[SectionRef]:
-        queryset = Section.all()
+        queryset = models.Section.all()
         if filter is not None and filter.country_code is not None:
             queryset = queryset.filter(
                 country_code=country_argument("filter.countryCode", filter.country_code)
@@ -123,15 +129,23 @@ class ContentQueries:
 
     @strawberry.field(description="A section by slug, or null.")
     async def section(self, info: Info, slug: str) -> SectionRef | None:
-        row = await Section.filter(slug=slug_argument("slug", slug)).first().values(*SECTION_FIELDS)
+        row = (
+            await models.Section.filter(slug=slug_argument("slug", slug))
+            .first()
+            .values(*SECTION_FIELDS)
+        )
         return SectionType.from_row(row) if row else None
 
     @strawberry.field(description="All themes, by name.")
     async def themes(self, info: Info) -> list[ThemeRef]:
-        rows = await Theme.all().order_by("name").values(*THEME_FIELDS)
+        rows = await models.Theme.all().order_by("name").values(*THEME_FIELDS)
         return [ThemeType.from_row(row) for row in rows]
 
     @strawberry.field(description="A theme by slug, or null.")
     async def theme(self, info: Info, slug: str) -> ThemeRef | None:
-        row = await Theme.filter(slug=slug_argument("slug", slug)).first().values(*THEME_FIELDS)
+        row = (
+            await models.Theme.filter(slug=slug_argument("slug", slug))
+            .first()
+            .values(*THEME_FIELDS)
+        )
         return ThemeType.from_row(row) if row else None

@@ -39,6 +39,13 @@ class ContentTypes(Mapping[str, ContentType]):
     def __len__(self) -> int:
         return len(self.in_write_order)
 
+    @property
+    def exchanged(self) -> tuple[ContentType, ...]:
+        """The types ``hub export`` and ``hub import`` carry, in write order: those whose
+        records are named by a slug. A type that is part of another (a section's map location)
+        is named by its owner instead, which the exchange format cannot say yet: left out."""
+        return tuple(declared for declared in self.in_write_order if declared.part_of is None)
+
     def by_plural(self, plural: str) -> ContentType | None:
         """The type whose import/export records are listed under ``plural`` ("people")."""
         return next((d for d in self.in_write_order if d.plural == plural), None)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from functools import cache
+from zoneinfo import available_timezones
 
 import langcodes
 import pycountry
@@ -43,3 +45,20 @@ def check_url(value: str) -> None:
 def check_founded_year(value: int | None) -> None:
     if value is not None and not 1800 <= value <= 2200:
         raise ValueError(f"{value} is not a plausible founding year")
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    # The IANA names zoneinfo knows (system tzdata or the tzdata package), rather than whatever
+    # ZoneInfo(name) can open: "localtime" is a file in the zone folder but names the server's
+    # own zone, which is not a place anything happens in.
+    return frozenset(available_timezones() - {"localtime"})
+
+
+def check_time_zone(value: str) -> None:
+    """An IANA time zone name, such as Europe/Madrid, America/New_York or UTC."""
+    if value not in _zone_names():
+        raise ValueError(
+            f"{value!r} is not an IANA time zone name such as Europe/Madrid, "
+            "America/New_York or UTC"
+        )

@@ -37,12 +37,13 @@ class LoadedBy:
 
 
 def loaded_field(
-    loader: str, returns: str, *, key: str = "id", description: str | None = None
+    loader: str, returns: str | Any, *, key: str = "id", description: str | None = None
 ) -> Any:
     """A field answered by the per-request DataLoader ``loader`` for the object's ``key``.
 
     ``returns`` is the field's type as written in an annotation (``"list[PersonRef]"``,
-    ``"SectionRef | None"``), read in the calling module like any annotation there. When the
+    ``"SectionRef | None"``), read in the calling module like any annotation there, or the
+    annotation itself (``list[ref("Person")]``, for generated types). When the
     object's ``key`` is ``None`` the field is ``None`` without asking the loader (a nullable
     foreign key, say).
     """

@@ -6,19 +6,19 @@ from the core body and every plugin's extension, so only a lazy reference by nam
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from hub.graphql.lazy import COMPOSED, ref
 
 __all__ = ["COMPOSED", "PersonRef", "PostRef", "SectionRef", "ThemeRef", "ref"]
 
+# The content types are generated from their declarations (hub.content.node_types), so mypy
+# knows them as Any.
 if TYPE_CHECKING:
-    from hub.content.types import PersonType, PostType, SectionType, ThemeType
-
-    PostRef: TypeAlias = PostType
-    PersonRef: TypeAlias = PersonType
-    SectionRef: TypeAlias = SectionType
-    ThemeRef: TypeAlias = ThemeType
+    PostRef: TypeAlias = Any
+    PersonRef: TypeAlias = Any
+    SectionRef: TypeAlias = Any
+    ThemeRef: TypeAlias = Any
 else:
     PostRef = ref("Post")
     PersonRef = ref("Person")

@@ -20,6 +20,7 @@ from hub_delivery.public_urls import PublicUrls
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
+MEDIA_NS = "http://search.yahoo.com/mrss/"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 
@@ -59,7 +60,8 @@ def _child(parent: ET.Element, tag: str, text: str | None = None, **attributes: 
 
 
 def render_rss(info: FeedInfo, posts: Sequence[FeedPost], urls: PublicUrls) -> bytes:
-    rss = ET.Element("rss", {"version": "2.0", "xmlns:atom": ATOM_NS, "xmlns:dc": DC_NS})
+    namespaces = {"xmlns:atom": ATOM_NS, "xmlns:dc": DC_NS, "xmlns:media": MEDIA_NS}
+    rss = ET.Element("rss", {"version": "2.0", **namespaces})
     channel = _child(rss, "channel")
     _child(channel, "title", info.title)
     _child(channel, "link", urls.site_url)
@@ -78,6 +80,17 @@ def render_rss(info: FeedInfo, posts: Sequence[FeedPost], urls: PublicUrls) -> b
         # <author> must be an e-mail address in RSS 2.0; names go in Dublin Core.
         for name in post.authors:
             _child(item, "dc:creator", name)
+        if post.image is not None:
+            image = post.image
+            # The rendition's size in bytes is not known before it is first made: RSS's advice
+            # for an unknown length is 0.
+            _child(item, "enclosure", url=image.url, length="0", type=image.media_type)
+            content = _child(
+                item, "media:content", url=image.url, type=image.media_type, medium="image",
+                width=str(image.width), height=str(image.height),
+            )  # fmt: skip
+            if image.alt:
+                _child(content, "media:description", image.alt, type="plain")
     return _xml(rss)
 
 
@@ -101,6 +114,8 @@ def render_atom(info: FeedInfo, posts: Sequence[FeedPost], urls: PublicUrls) -> 
         for name in post.authors:
             _child(_child(entry, "author"), "name", name)
         _child(entry, "summary", _summary(post), type="text")
+        if post.image is not None:
+            _child(entry, "link", href=post.image.url, rel="enclosure", type=post.image.media_type)
         if post.body:
             _child(entry, "content", post.body, type="html")
     return _xml(feed)
@@ -126,6 +141,8 @@ def render_json_feed(info: FeedInfo, posts: Sequence[FeedPost], urls: PublicUrls
             item["content_text"] = _summary(post)
         if post.authors:
             item["authors"] = [{"name": name} for name in post.authors]
+        if post.image is not None:
+            item["image"] = post.image.url
         items.append(item)
     return orjson.dumps(
         {

@@ -25,6 +25,7 @@ from hub import (
     filter_posts,
     visible_posts,
 )
+from hub_delivery.post_images import PostImage
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -62,6 +63,8 @@ class FeedPost:
     updated_at: datetime
     language: str
     authors: tuple[str, ...] = field(default=())
+    #: What another plugin shows with the post (``post_images``), if any.
+    image: PostImage | None = None
 
 
 def _moment(name: str, raw: str) -> datetime:

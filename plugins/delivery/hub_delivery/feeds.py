@@ -6,6 +6,8 @@ Parameters: ``theme``, ``section``, ``author`` (slugs), ``language``, ``publishe
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -21,6 +23,7 @@ from hub_delivery.feed_query import (
     named_subjects,
     parse_feed_request,
 )
+from hub_delivery.post_images import post_images
 from hub_delivery.public_urls import PublicUrls
 
 FEED_PATH = "/feeds/posts.{extension}"
@@ -56,6 +59,8 @@ def feed_routes(settings: Settings) -> list[BaseRoute]:
         # No actor: feeds are anonymous, so only public posts are ever in them.
         context = Context(settings, request.app.state.hub.plugin_manager, {}, request=request)
         posts = await feed_posts(context, wanted)
+        images = await post_images(request, [post.id for post in posts])
+        posts = [replace(post, image=images.get(post.id)) for post in posts]
         info = FeedInfo(
             title=" — ".join((title, *wanted.subjects)),
             feed_url=str(request.url),

@@ -57,3 +57,21 @@ def register_oembed_resources(settings: Settings) -> Sequence[OEmbedResource]:
     delivery plugin's own posts and sections map come first. Mark the implementation
     ``@hookimpl(optionalhook=True)`` so your plugin still loads without the delivery plugin.
     """
+
+
+@hookspec
+def post_images(
+    post_ids: Sequence[int], request: Request
+) -> Awaitable[Mapping[int, Mapping[str, Any]]] | Mapping[int, Mapping[str, Any]] | None:
+    """The image to show with each post in feeds, oEmbed answers and the ``<hub-posts>`` widget.
+
+    Answer ``{post_id: image}`` for the posts that have one, each image a mapping with ``url``
+    (absolute: feed readers and other sites fetch it; ``request.base_url`` is the hub's),
+    ``type`` (its media type), ``width`` and ``height`` in pixels and ``alt``; may be async.
+    Feeds carry it as an RSS ``enclosure`` and ``media:content``, an Atom ``link
+    rel="enclosure"`` and JSON Feed ``image``; oEmbed answers as ``thumbnail_url`` and in the
+    card; the widget beside each post. Called once per feed, answer or widget page with all its
+    posts: read them in one statement. The first plugin answering for a post wins. Mark the
+    implementation ``@hookimpl(optionalhook=True)`` so your plugin still loads without the
+    delivery plugin.
+    """

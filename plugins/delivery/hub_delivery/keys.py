@@ -30,6 +30,8 @@ from graphql import (
     parse,
 )
 
+from hub import parse_key
+
 #: Tags answers that name no content type (a count, ``__typename``): every change purges it.
 QUERY_KEY = "Query"
 
@@ -168,7 +170,7 @@ def _decoded_global_id(identifier: str, content_types: frozenset[str]) -> str | 
         decoded = base64.b64decode(identifier, validate=True).decode()
     except (binascii.Error, UnicodeDecodeError):
         return None
-    type_name, _, pk = decoded.partition(":")
-    if type_name in content_types and pk.isdigit():
-        return f"{type_name}:{pk}"
+    type_name, _, key = decoded.partition(":")
+    if type_name in content_types and parse_key(key) is not None:
+        return f"{type_name}:{key}"
     return None

@@ -27,6 +27,7 @@ from hub import Context, PluginError, Settings, visible_posts
 from hub_delivery import settings as delivery_settings
 from hub_delivery.cacheable import cacheable_response, problem
 from hub_delivery.hookspecs import OEmbedResource
+from hub_delivery.post_images import PostImage, post_images
 from hub_delivery.public_urls import PublicUrls
 from hub_delivery.runtime import STATE_KEY, Delivery
 
@@ -64,9 +65,17 @@ def _dimension(name: str, raw: str | None) -> int | None:
     return int(raw)
 
 
-def post_card(title: str, excerpt: str, url: str) -> str:
+def post_card(
+    title: str, excerpt: str, url: str, image: PostImage | None = None, width: int = 0
+) -> str:
     """The embedded post: escaped text in a fixed structure, so nothing stored becomes markup."""
     card = ET.Element("blockquote", {"class": "hub-post-embed", "cite": url})
+    if image is not None:
+        scale = min(1.0, width / image.width) if width else 1.0  # the same shape, smaller
+        ET.SubElement(card, "img", {
+            "src": image.url, "alt": image.alt, "width": str(max(1, round(image.width * scale))),
+            "height": str(max(1, round(image.height * scale))), "loading": "lazy",
+        })  # fmt: skip
     link = ET.SubElement(ET.SubElement(card, "p"), "a", {"href": url})
     link.text = title
     if excerpt:
@@ -131,13 +140,18 @@ class PostEmbed:
             return None
         size = Size(*POST_SIZE).within(max_width, max_height)
         url = PublicUrls.from_settings(self.settings).post_url(slug)
-        return {
+        image = (await post_images(request, [row["id"]])).get(row["id"])
+        answer: dict[str, Any] = {
             "title": row["title"],
-            "html": post_card(row["title"], row["excerpt"], url),
+            "html": post_card(row["title"], row["excerpt"], url, image, size.width),
             "width": size.width,
             "height": size.height,
             "cache_keys": ["Post", f"Post:{row['id']}"],
         }
+        if image is not None:
+            answer |= {"thumbnail_url": image.url, "thumbnail_width": image.width,
+                       "thumbnail_height": image.height}  # fmt: skip
+        return answer
 
 
 @dataclass(frozen=True)
@@ -189,6 +203,14 @@ def rich_answer(
     for name in ("author_name", "author_url"):
         if isinstance(embedded.get(name), str):
             answer[name] = embedded[name]
+    thumbnail = [embedded.get(f"thumbnail_{part}") for part in ("url", "width", "height")]
+    match thumbnail:
+        # oEmbed: a thumbnail larger than maxwidth/maxheight must not be given.
+        case [str(), int(t_width), int(t_height)] if Size(t_width, t_height).within(
+            *size_limit
+        ) == Size(t_width, t_height):
+            answer |= dict(zip(("thumbnail_url", "thumbnail_width", "thumbnail_height"),
+                               thumbnail, strict=True))  # fmt: skip
     keys = [str(key) for key in embedded.get("cache_keys", ())]
     return answer, keys
 

@@ -8,6 +8,7 @@ own), so a key's limit means the same with one worker or many.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import time
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import redis.asyncio as aioredis
+
+logger = logging.getLogger("hub.delivery")
 
 Clock = Callable[[], float]
 
@@ -136,6 +139,8 @@ redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / rate * 1000) + 1000)
 return {allowed, tostring(tokens)}
 """
 KEY_PREFIX = "hub:delivery:bucket:"
+#: Seconds a request waits for Redis to connect or answer before counting in this process.
+REDIS_TIMEOUT = 1.0
 
 
 class RedisBuckets:
@@ -148,14 +153,34 @@ class RedisBuckets:
     def __init__(self, url: str, clock: Clock = time.time, namespace: str = "") -> None:
         self.clock = clock
         self.namespace = namespace
-        self.client = aioredis.Redis.from_url(url)
+        # Bounded waits: a request must not hang on a Redis that stopped answering.
+        self.client = aioredis.Redis.from_url(
+            url, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT
+        )
         self.script = self.client.register_script(TAKE_SCRIPT)
+        #: While Redis does not answer, this process counts alone (README, "Rate limits").
+        self.fallback = LocalBuckets(clock)
+        self.falling_back = False
 
     async def take(self, key: str, rate: Rate) -> Decision:
-        allowed, tokens = await self.script(
-            keys=[f"{KEY_PREFIX}{self.namespace}:{key}"],
-            args=[rate.per_second, rate.burst, repr(self.clock())],
-        )
+        try:
+            allowed, tokens = await self.script(
+                keys=[f"{KEY_PREFIX}{self.namespace}:{key}"],
+                args=[rate.per_second, rate.burst, repr(self.clock())],
+            )
+        except (aioredis.RedisError, OSError) as error:
+            if not self.falling_back:
+                logger.warning(
+                    "rate limits: Redis unavailable (%s); counting in this process until it "
+                    "answers again",
+                    error,
+                )
+                self.falling_back = True
+            return await self.fallback.take(key, rate)
+        if self.falling_back:
+            logger.warning("rate limits: Redis answers again; counting there")
+            self.falling_back = False
+            await self.fallback.close()
         return decide(rate, float(tokens), bool(allowed))
 
     async def close(self) -> None:

@@ -36,6 +36,8 @@ class ResponseCache:
         # Bumped by every purge: an answer computed while a purge happened may predate the
         # change, so it is not stored (see ``store``).
         self.generation = 0
+        #: While false (this process cannot hear other processes' changes), nothing is kept.
+        self.keeping = True
 
     def __len__(self) -> int:
         return len(self._answers)
@@ -52,7 +54,12 @@ class ResponseCache:
 
     def store(self, cache_key: str, answer: CachedAnswer, generation: int) -> bool:
         """Keep ``answer`` unless a purge happened since the request began (``generation``)."""
-        if self.capacity == 0 or answer.max_age == 0 or generation != self.generation:
+        if (
+            not self.keeping
+            or self.capacity == 0
+            or answer.max_age == 0
+            or generation != self.generation
+        ):
             return False
         self._drop(cache_key)
         self._answers[cache_key] = answer
@@ -72,6 +79,13 @@ class ResponseCache:
                     self._drop(cache_key)
                     forgotten += 1
         return forgotten
+
+    def forget_all(self, keep: bool) -> None:
+        """Forget every answer; keep new ones from now on only if ``keep``."""
+        self.generation += 1
+        self.keeping = keep
+        self._answers.clear()
+        self._by_key.clear()
 
     def _drop(self, cache_key: str) -> None:
         answer = self._answers.pop(cache_key, None)

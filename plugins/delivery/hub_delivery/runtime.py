@@ -77,3 +77,9 @@ class Delivery:
     def purge_cache(self, keys: Sequence[str]) -> None:
         # Every purge, remote ones too: these answers live in this process only.
         self.cache.purge(keys)
+
+    @hookimpl
+    def content_events_listening(self, listening: bool) -> None:
+        # Changes other processes commit while this one cannot hear them would stay cached
+        # until their max-age: answer uncached until it hears again, then start afresh.
+        self.cache.forget_all(keep=listening)

@@ -21,13 +21,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from hub import Settings, check_language_tag
-from hub_delivery.cacheable import problem
+from hub import Context, Settings, check_language_tag, visible_posts
+from hub_delivery import settings as delivery_settings
+from hub_delivery.cacheable import cacheable_response, problem
 from hub_delivery.http_cache import etag_matches, strong_etag
 from hub_delivery.persisted import sha256_of
+from hub_delivery.post_images import post_images
 from hub_delivery.public_urls import PublicUrls
 
 SCRIPT_PATH = "/embed/hub-posts.js"
+#: Images beside the posts (from plugins answering ``post_images``), relative to the script.
+IMAGES_PATH = "/embed/post-images"
+IMAGES_FROM_SCRIPT = "post-images"
 PAGE_PATH = "/embed/posts"
 #: Where /graphql is from the script's URL: relative, so a hub under a path prefix works too.
 GRAPHQL_FROM_SCRIPT = "../graphql"
@@ -55,6 +60,8 @@ PAGE_CSP = "; ".join(
     (
         "default-src 'none'",
         "script-src 'self'",
+        # The posts' images: the hub's own renditions, or a CDN in front of it.
+        "img-src 'self' https:",
         "connect-src 'self'",
         "base-uri 'none'",
         "form-action 'none'",
@@ -88,6 +95,7 @@ def script_source(post_url_pattern: str) -> bytes:
         "queryHash": OPERATION_HASH,
         "postUrl": post_url_pattern,
         "maxLimit": MAX_LIMIT,
+        "images": IMAGES_FROM_SCRIPT,
     }
     template = files("hub_delivery").joinpath("static/hub-posts.js").read_text(encoding="utf-8")
     if template.count(CONFIG_PLACEHOLDER) != 1:
@@ -177,7 +185,26 @@ def widget_routes(settings: Settings) -> list[BaseRoute]:
         }
         return _revalidated(request, body, headers, "text/html; charset=utf-8")
 
+    max_age = delivery_settings.max_age(settings)
+
+    async def images(request: Request) -> Response:
+        slugs = [slug for slug in request.query_params.get("posts", "").split(",") if slug]
+        if not 1 <= len(slugs) <= MAX_LIMIT or not all(_SLUG.fullmatch(s) for s in slugs):
+            return problem(400, f"posts must be 1 to {MAX_LIMIT} post slugs, comma-separated")
+        context = Context(settings, request.app.state.hub.plugin_manager, {}, request=request)
+        rows = await visible_posts(context).filter(slug__in=slugs).values_list("id", "slug")
+        ids = dict(rows)
+        found = await post_images(request, list(ids))
+        answer = {
+            ids[post_id]: {"url": image.url, "alt": image.alt, "width": image.width,
+                           "height": image.height}
+            for post_id, image in found.items()
+        }  # fmt: skip
+        keys = ["Post", *(f"Post:{post_id}" for post_id in ids)]
+        return cacheable_response(request, orjson.dumps(answer), "application/json", max_age, keys)
+
     return [
+        Route(IMAGES_PATH, images, methods=["GET"], name="delivery_widget_images"),
         Route(SCRIPT_PATH, script, methods=["GET"], name="delivery_widget_script"),
         Route(PAGE_PATH, page, methods=["GET"], name="delivery_widget_page"),
     ]

@@ -11,7 +11,7 @@ from tortoise.exceptions import ValidationError
 from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 
-from hub import Post, Section, check_slug
+from hub import Post, Section, check_slug, public_id_column
 from hub_donations.currency import UnknownCurrency, exponent
 
 
@@ -48,6 +48,8 @@ def donor_key(email: str, donation_key: str) -> str:
 
 class Campaign(Model):
     id = fields.IntField(primary_key=True)
+    # The stable public id its global IDs are made of (hub.public_id_column).
+    public_id = public_id_column()
     slug = fields.CharField(max_length=120, unique=True, validators=[check_slug])
     title = fields.CharField(max_length=300)
     description = fields.TextField(default="")

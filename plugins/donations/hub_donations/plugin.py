@@ -9,8 +9,18 @@ import pluggy
 from starlette.routing import BaseRoute
 from strawberry.types.scalar import ScalarDefinition
 
-from hub import LoaderFactory, ModelApp, PluginMetadata, Scope, Setting, Settings, hookimpl
+from hub import (
+    ContentType,
+    LoaderFactory,
+    ModelApp,
+    PluginMetadata,
+    Scope,
+    Setting,
+    Settings,
+    hookimpl,
+)
 from hub_donations import (
+    content,
     demo,
     embed,
     hookspecs,
@@ -43,6 +53,11 @@ def add_hookspecs(plugin_manager: pluggy.PluginManager) -> None:
     plugin_manager.add_hookspecs(hookspecs)
     if plugin_manager.get_plugin(RUNTIME_NAME) is None:
         plugin_manager.register(DonationsRuntime(plugin_manager), name=RUNTIME_NAME)
+
+
+@hookimpl
+def register_content_types() -> Sequence[ContentType]:
+    return [content.CAMPAIGN]
 
 
 @hookimpl

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 import strawberry
 from strawberry import relay
@@ -16,13 +16,16 @@ from hub import (
     Ordering,
     PageArgs,
     PostRef,
+    RowReader,
     SectionRef,
     SortColumn,
     UserError,
     nodes_by_pk,
     paginate,
     ref,
+    row_reader,
 )
+from hub_donations.content import CAMPAIGN
 from hub_donations.models import CampaignStatus, Donation, DonationStatus, Recurrence
 from hub_donations.money import Money
 from hub_donations.permissions import READ_PRIVATE, RequireScope
@@ -123,36 +126,28 @@ class DonationRecord:
         )
 
 
-CAMPAIGN_FIELDS = (
-    "id", "slug", "title", "description", "goal", "currency", "opens_at", "closes_at", "status",
-)  # fmt: skip
+#: The columns a campaign is read with, from its declaration.
+CAMPAIGN_FIELDS = CAMPAIGN.row_columns
 
 
-@strawberry.type(name="Campaign", description="A fundraising campaign with a goal.")
+def _described(name: str) -> str:
+    return CAMPAIGN.fields[name].description
+
+
+@strawberry.type(name="Campaign", description=CAMPAIGN.description)
 class CampaignType(relay.Node):
     id: relay.NodeID[int]
+    # Read with the row (row_columns); the stable id export and import carry.
+    public_id: strawberry.Private[str | None] = None
     slug: str
     title: str
     description: str
-    currency: str = strawberry.field(description="ISO 4217 code every donation is made in.")
+    currency: str = strawberry.field(description=_described("currency"))
     status: CampaignStatus
-    opens_at: datetime | None = strawberry.field(description="Takes donations from then on.")
-    closes_at: datetime | None = strawberry.field(description="Takes no donations from then on.")
+    opens_at: datetime | None = strawberry.field(description=_described("opens_at"))
+    closes_at: datetime | None = strawberry.field(description=_described("closes_at"))
     goal_amount: strawberry.Private[int]
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> CampaignType:
-        return cls(
-            id=row["id"],
-            slug=row["slug"],
-            title=row["title"],
-            description=row["description"],
-            currency=row["currency"],
-            status=CampaignStatus(row["status"]),
-            opens_at=row["opens_at"],
-            closes_at=row["closes_at"],
-            goal_amount=row["goal"],
-        )
+    from_row: ClassVar[RowReader[CampaignType]]
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -239,6 +234,10 @@ class CampaignType(relay.Node):
         )
         shown = locale(info)
         return Connection.from_page(page, lambda row: DonationRecord.from_row(row, shown))
+
+
+# ``from_row`` comes from the declaration: one generated function (see ``hub.row_reader``).
+CampaignType.from_row = row_reader(CAMPAIGN, CampaignType)
 
 
 @strawberry.type(name="CampaignProgress", description="A campaign's figures at one moment.")

@@ -104,7 +104,9 @@ def calendar_routes(settings: Settings) -> list[BaseRoute]:
                 )
             name = f"{name}: {section['name']}"
             queryset = events_of_section(queryset, slug)
-        rows = await queryset.order_by("starts_at", "id").values(*EVENT_FIELDS, "updated_at")
+        rows = await queryset.order_by("starts_at", "id").values(
+            *EVENT_FIELDS
+        )  # updated_at is declared: LAST-MODIFIED reads it
         domain = uid_domain(settings) or request.url.hostname or "localhost"
         return Response(
             build_calendar(rows, name, domain),

@@ -8,14 +8,13 @@ from collections.abc import Mapping, Sequence
 from strawberry.dataloader import DataLoader
 
 from hub import Context, LoaderFactory
+from hub_events.content import EVENT
 from hub_events.models import Event, EventParticipant
 from hub_events.timing import ordering, when
 from hub_events.types import EventType, Participant
 
-EVENT_FIELDS = (
-    "id", "slug", "title", "description", "starts_at", "ends_at", "venue", "city",
-    "country_code", "url", "timezone", "all_day",
-)  # fmt: skip
+#: The columns an event is read with, from its declaration.
+EVENT_FIELDS = EVENT.row_columns
 
 SectionKey = tuple[int, bool | None]
 

@@ -12,7 +12,7 @@ from tortoise.exceptions import ValidationError
 from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 
-from hub import Section
+from hub import Section, public_id_column
 from hub_events.validation import (
     check_aware,
     check_country_code,
@@ -25,6 +25,8 @@ from hub_events.validation import (
 
 class Event(Model):
     id = fields.IntField(primary_key=True)
+    # The stable public id its global IDs are made of (hub.public_id_column).
+    public_id = public_id_column()
     slug = fields.CharField(max_length=120, unique=True, validators=[check_slug])
     title = fields.CharField(max_length=300)
     description = fields.TextField(default="")

@@ -7,8 +7,8 @@ from typing import Any
 
 from starlette.routing import BaseRoute
 
-from hub import LoaderFactory, ModelApp, Setting, Settings, hookimpl
-from hub_events import calendar, demo, loaders, queries, settings, types
+from hub import ContentType, LoaderFactory, ModelApp, Setting, Settings, hookimpl
+from hub_events import calendar, content, demo, loaders, queries, settings, types
 
 
 @hookimpl
@@ -19,6 +19,11 @@ def register_settings() -> Sequence[Setting[Any]]:
 @hookimpl
 def register_models() -> Sequence[ModelApp]:
     return [ModelApp(label="events", modules=("hub_events.models",))]
+
+
+@hookimpl
+def register_content_types() -> Sequence[ContentType]:
+    return [content.EVENT]
 
 
 @hookimpl

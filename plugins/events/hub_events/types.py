@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeAlias
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 import strawberry
 from strawberry import relay
 
-from hub import Info, SectionRef, nodes_by_pk, ref
+from hub import Info, RowReader, SectionRef, nodes_by_pk, ref, row_reader
+from hub_events.content import EVENT
 
 if TYPE_CHECKING:
     EventRef: TypeAlias = "EventType"
@@ -20,57 +20,27 @@ else:
     EventRef = ref("Event")
 
 
-@strawberry.type(
-    name="Event", description="A congress, meeting or action that sections take part in."
-)
+def _described(name: str) -> str:
+    return EVENT.fields[name].description
+
+
+@strawberry.type(name="Event", description=EVENT.description)
 class EventType(relay.Node):
     id: relay.NodeID[int]
+    # Read with the row (row_columns); the stable id export and import carry.
+    public_id: strawberry.Private[str | None] = None
     slug: str
     title: str
     description: str
-    starts_at: datetime = strawberry.field(
-        description="When it starts, with the UTC offset of its time zone at that moment."
-    )
-    ends_at: datetime = strawberry.field(
-        description=(
-            "When it ends, never before `startsAt`. For an all-day event, midnight after its "
-            "last day (as iCalendar's DTEND)."
-        )
-    )
-    timezone: str = strawberry.field(
-        description="The IANA time zone it takes place in, such as Europe/Madrid."
-    )
-    all_day: bool = strawberry.field(
-        description=(
-            "Whether it takes whole days in its time zone: `startsAt` is midnight of the first "
-            "day and `endsAt` midnight after the last, so its dates are the same for everyone."
-        )
-    )
+    starts_at: datetime = strawberry.field(description=_described("starts_at"))
+    ends_at: datetime = strawberry.field(description=_described("ends_at"))
+    timezone: str = strawberry.field(description=_described("timezone"))
+    all_day: bool = strawberry.field(description=_described("all_day"))
     venue: str
     city: str
-    country_code: str | None = strawberry.field(
-        description="ISO 3166-1 alpha-2 code, such as ES; null for an event without a place."
-    )
-    url: str | None = strawberry.field(description="The event's own web page, if any.")
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> EventType:
-        # The database gives UTC; the event's own offsets say what time it is where it happens.
-        zone = ZoneInfo(row["timezone"])
-        return cls(
-            id=row["id"],
-            slug=row["slug"],
-            title=row["title"],
-            description=row["description"],
-            starts_at=row["starts_at"].astimezone(zone),
-            ends_at=row["ends_at"].astimezone(zone),
-            timezone=row["timezone"],
-            all_day=row["all_day"],
-            venue=row["venue"],
-            city=row["city"],
-            country_code=row["country_code"] or None,
-            url=row["url"] or None,
-        )
+    country_code: str | None = strawberry.field(description=_described("country_code"))
+    url: str | None = strawberry.field(description=_described("url"))
+    from_row: ClassVar[RowReader[EventType]]
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -97,6 +67,11 @@ class EventType(relay.Node):
             self.id
         )
         return [EventParticipantType(name=p.name, section_id=p.section_id) for p in participants]
+
+
+#: Makes an ``EventType`` from a row of ``EVENT.row_columns``, its times in its own zone (the
+#: database gives UTC; the event's offsets say what time it is where it happens).
+EventType.from_row = row_reader(EVENT, EventType)
 
 
 @dataclass(frozen=True)

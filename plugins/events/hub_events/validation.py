@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import cache
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 import pycountry
 from tortoise.exceptions import ValidationError
@@ -45,21 +44,12 @@ def check_aware(name: str, moment: datetime) -> None:
         )
 
 
-@cache
-def _zone_names() -> frozenset[str]:
-    # The IANA names zoneinfo knows (system tzdata or the tzdata package), rather than whatever
-    # ZoneInfo(name) can open: "localtime" is a file in the zone folder but names the server's
-    # own zone, which is not a place an event happens in.
-    return frozenset(available_timezones() - {"localtime"})
-
-
 def check_timezone(value: str) -> None:
-    """An IANA time zone name, such as Europe/Madrid or America/New_York."""
-    if value not in _zone_names():
-        raise ValidationError(
-            f"timezone {value!r} is not an IANA time zone name such as Europe/Madrid, "
-            "America/New_York or UTC"
-        )
+    """An IANA time zone name, such as Europe/Madrid or America/New_York (the hub's rule)."""
+    try:
+        hub.check_time_zone(value)
+    except ValueError as error:
+        raise ValidationError(f"timezone {error}") from None
 
 
 def starts_a_day(moment: datetime, zone: ZoneInfo) -> bool:

@@ -17,6 +17,8 @@ from hub import (
     SectionRef,
     UserError,
     dispatch_content_events,
+    node_key,
+    parse_key,
 )
 from hub_media.models import Asset
 from hub_media.mutations import image_pk
@@ -27,16 +29,19 @@ CONTENT_WRITE = "content:write"
 
 async def place(info: Info, placement: Placement, owner: relay.GlobalID, image: Any) -> Any:
     argument = placement.owner
-    if owner.type_name != placement.type_name or not owner.node_id.isdigit():
+    key = parse_key(owner.node_id) if owner.type_name == placement.type_name else None
+    if key is None:
         raise UserError(
             f"`{argument}` must be the id of a {placement.type_name}.", argument=argument
         )
-    owner_pk = int(owner.node_id)
-    rows = await placement.owner_model.filter(id=owner_pk).values("slug")
+    # An old ID names the row number, a current one the public id (hub.parse_key).
+    named = {"id": key} if isinstance(key, int) else {"public_id": key}
+    rows = await placement.owner_model.filter(**named).values("id", "slug", "public_id")
     if not rows:
         raise UserError(
             f"There is no {placement.type_name.lower()} with the id {owner}.", argument=argument
         )
+    owner_pk = rows[0]["id"]
     asset_pk = None if image is None else image_pk(image, "image")
     if asset_pk is not None and not await Asset.exists(id=asset_pk):
         raise UserError(f"There is no image with the id {image}.", argument="image")
@@ -55,6 +60,7 @@ async def place(info: Info, placement: Placement, owner: relay.GlobalID, image: 
                 owner_pk,
                 rows[0]["slug"],
                 {placement.field: None if image is None else str(image)},
+                public_id=node_key(rows[0]["public_id"]),
             )
         ],
     )

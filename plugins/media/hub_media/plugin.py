@@ -7,20 +7,33 @@ from typing import Any
 
 import pluggy
 import typer
+from starlette.requests import Request
 from starlette.routing import BaseRoute
 
-from hub import LoaderFactory, ModelApp, PluginMetadata, Scope, Setting, Settings, hookimpl
+from hub import (
+    ImportedMedia,
+    LoaderFactory,
+    ModelApp,
+    PluginMetadata,
+    Scope,
+    Setting,
+    Settings,
+    hookimpl,
+)
 from hub_media import (
     extensions,
     hookspecs,
+    imports,
     loaders,
     mutations,
     permissions,
     placing,
+    publishing,
     routes,
     settings,
     types,
 )
+from hub_media import post_images as featured
 from hub_media.commands import register as register_media_commands
 from hub_media.runtime import default_storage
 from hub_media.storage import MediaStorage
@@ -89,3 +102,22 @@ def register_dataloaders() -> Mapping[str, LoaderFactory]:
 @hookimpl
 def register_routes(settings: Settings) -> Sequence[BaseRoute]:
     return routes.rendition_routes(settings)
+
+
+@hookimpl
+async def publication_problems(
+    posts: Sequence[Mapping[str, Any]],
+) -> Sequence[tuple[int, str, str]]:
+    return await publishing.publication_problems(posts)
+
+
+@hookimpl(optionalhook=True)
+async def post_images(post_ids: Sequence[int], request: Request) -> Mapping[int, Mapping[str, Any]]:
+    return await featured.post_images(post_ids, request)
+
+
+@hookimpl
+async def import_media(
+    media: Sequence[ImportedMedia], plugin_manager: pluggy.PluginManager, settings: Settings
+) -> list[str]:
+    return await imports.import_media(media, plugin_manager, settings)

@@ -33,6 +33,8 @@ SAVE_OPTIONS: dict[str, dict[str, Any]] = {
     "WEBP": {"quality": 80, "method": 4},
     "AVIF": {"quality": 60, "speed": 6},
 }
+# What a rendition is by default: the original's own kind (a GIF's first frame as PNG).
+DEFAULT_EXTENSION = {"image/png": "png", "image/gif": "png", "image/webp": "webp"}
 ALPHA_FORMATS = {"PNG", "WEBP", "AVIF"}
 # "800x0-cover.webp": width 800, height from the aspect ratio.
 NAME = re.compile(r"^(?P<width>\d{1,5})x(?P<height>\d{1,5})-(?P<fit>cover|contain)\.(?P<ext>\w+)$")

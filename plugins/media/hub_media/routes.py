@@ -13,7 +13,14 @@ from starlette.routing import BaseRoute, Route
 
 from hub import Settings
 from hub_media.models import Asset
-from hub_media.renditions import BadRendition, RenditionSpec, render
+from hub_media.renditions import (
+    DEFAULT_EXTENSION,
+    BadRendition,
+    Fit,
+    RenditionSpec,
+    planned,
+    render,
+)
 from hub_media.runtime import storage
 from hub_media.settings import MediaSettings
 from hub_media.signing import verify
@@ -71,12 +78,27 @@ def rendition_routes(settings: Settings) -> list[BaseRoute]:
             kept = io.BytesIO(made)
         return Response(kept.getvalue(), media_type=spec.content_type, headers=headers)
 
+    async def image(request: Request) -> Response:
+        # What a post body's <img src="/media/12"> shows where nothing added a srcset.
+        asset_id: int = request.path_params["asset_id"]
+        rows = await Asset.filter(id=asset_id).values("width", "height", "content_type", "version")
+        if not rows:
+            return refusal(404, f"There is no image {asset_id}: it may have been deleted.")
+        row = rows[0]
+        spec = planned(
+            (row["width"], row["height"]), None, None, Fit.COVER,
+            DEFAULT_EXTENSION.get(row["content_type"], "jpg"), media.max_rendition_size,
+        )  # fmt: skip
+        current = rendition_url(settings, asset_id, row["version"], spec)
+        return RedirectResponse(current, 302, headers={"cache-control": "public, max-age=300"})
+
     return [
+        Route(f"{PREFIX}/{{asset_id:int}}", image, methods=["GET", "HEAD"]),
         Route(
             f"{PREFIX}/{{asset_id:int}}/{{version:int}}/{{signature}}/{{name}}",
             rendition,
             methods=["GET", "HEAD"],
-        )
+        ),
     ]
 
 

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import strawberry
 from strawberry import relay
 
-from hub import Info, UserError, nodes_by_pk, ref
-from hub_media.renditions import FORMATS, Fit, planned
+from hub import Info, Settings, UserError, nodes_by_pk, ref
+from hub_media.renditions import DEFAULT_EXTENSION, FORMATS, Fit, planned
 from hub_media.settings import MediaSettings
 from hub_media.urls import rendition_url
 
@@ -29,8 +29,6 @@ ASSET_FIELDS = (
 
 
 MAX_SRCSET_WIDTHS = 12
-# What a rendition is by default: the original's own kind (a GIF's first frame as PNG).
-DEFAULT_EXTENSION = {"image/png": "png", "image/gif": "png", "image/webp": "webp"}
 
 
 @strawberry.enum(description="How a rendition of another shape than the original is made.")
@@ -51,14 +49,14 @@ class ImageFormat(Enum):
     AVIF = strawberry.enum_value("avif", description="Where the hub's Pillow can write it.")
 
 
-def _checked_size(argument: str, value: int | None, limit: int) -> None:
+def checked_size(argument: str, value: int | None, limit: int) -> None:
     if value is not None and not 1 <= value <= limit:
         raise UserError(
             f"`{argument}` must be between 1 and {limit} pixels, not {value}.", argument=argument
         )
 
 
-def _extension(format: ImageFormat | None, content_type: str) -> str:
+def extension_for(format: ImageFormat | None, content_type: str) -> str:
     if format is None:
         return DEFAULT_EXTENSION.get(content_type, "jpg")
     if format.value not in FORMATS:
@@ -155,9 +153,9 @@ class ImageType(relay.Node):
     ) -> str:
         settings = info.context.settings
         limit = MediaSettings.of(settings).max_rendition_size
-        _checked_size("width", width, limit)
-        _checked_size("height", height, limit)
-        extension = _extension(format, self.content_type)
+        checked_size("width", width, limit)
+        checked_size("height", height, limit)
+        extension = extension_for(format, self.content_type)
         spec = planned((self.width, self.height), width, height, Fit(fit.value), extension, limit)
         return rendition_url(settings, self.id, self.version, spec)
 
@@ -182,13 +180,21 @@ class ImageType(relay.Node):
                 f"`widths` must list 1 to {MAX_SRCSET_WIDTHS} widths.", argument="widths"
             )
         for width in widths:
-            _checked_size("widths", width, limit)
+            checked_size("widths", width, limit)
         if aspect_ratio is not None and not 0.1 <= aspect_ratio <= 10:
             raise UserError("`aspectRatio` must be between 0.1 and 10.", argument="aspectRatio")
-        extension = _extension(format, self.content_type)
+        extension = extension_for(format, self.content_type)
+        candidates = self.candidates(settings, widths, extension, aspect_ratio)
+        return ", ".join(f"{url} {width}w" for width, url in candidates.items())
+
+    def candidates(
+        self, settings: Settings, widths: list[int], extension: str, aspect_ratio: float | None
+    ) -> dict[int, str]:
+        """Width → signed URL for each of ``widths`` (checked), those past the original as one."""
+        limit = MediaSettings.of(settings).max_rendition_size
         candidates: dict[int, str] = {}
         for width in sorted(widths):
             height = None if aspect_ratio is None else max(1, round(width / aspect_ratio))
             spec = planned((self.width, self.height), width, height, Fit.COVER, extension, limit)
             candidates.setdefault(spec.width, rendition_url(settings, self.id, self.version, spec))
-        return ", ".join(f"{url} {width}w" for width, url in candidates.items())
+        return candidates

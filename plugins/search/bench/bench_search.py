@@ -27,9 +27,12 @@ from hub_search.backends.base import SearchFilters, SearchRequest
 from hub_search.backends.postgres import PostgresBackend
 from hub_search.backends.sqlite import SQLiteBackend
 from hub_search.query import parse_query
+from hub_search.reach import facet_sources
 from tortoise import connections
 
+from hub import content_types
 from hub.app import create_app
+from hub.plugins import get_plugin_manager
 from hub.settings import Settings
 
 SEARCH = """
@@ -59,12 +62,16 @@ def hub_command(*args: str) -> None:
 
 def bench_request() -> SearchRequest:
     """What the app asks the backend for the bench query "peace women", anonymously."""
+    types = ("Post", "Person", "Section", "Event")
+    declared = content_types(get_plugin_manager(), Settings.from_env())
     return SearchRequest(
         parse_query("peace women"),
-        SearchFilters(types=("Post", "Person", "Section", "Event"), every_type=True),
+        SearchFilters(types=types, every_type=True),
         include_unpublished=False,
         now=datetime.now(UTC),
         rank_window=1000,
+        # The theme and section facets reach what the declarations link (as in the app).
+        sources=facet_sources(declared, frozenset(types)),
     )
 
 

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from hub import ContentEvent, Info, ModelApp, Setting, Settings, hookimpl
+from hub import (
+    ContentEvent,
+    ContentTypes,
+    Info,
+    ModelApp,
+    Setting,
+    Settings,
+    content_types,
+    hookimpl,
+)
 from hub_search import settings as search_settings
-from hub_search.core_types import CORE_SEARCHABLES, EVENT_SEARCHABLE, EVENTS_PLUGIN_MODULE
+from hub_search.declared import declared_searchables
 from hub_search.documents import Searchable
 from hub_search.graphql_types import SearchFilter, build_search_query
 from hub_search.indexer import apply_events
+from hub_search.reach import FacetSources, facet_sources
 from hub_search.resolvers import run_search, run_suggest
 
 if TYPE_CHECKING:
@@ -27,6 +37,19 @@ logger = logging.getLogger("hub_search")
 class SearchEngine:
     def __init__(self, plugin_manager: pluggy.PluginManager) -> None:
         self.plugin_manager = plugin_manager
+        self.settings: Settings | None = None
+        self._types: ContentTypes | None = None
+
+    def content_types(self) -> ContentTypes:
+        """Every declared type (the registry), read once; search indexes their documents."""
+        if self._types is None:
+            # A CLI command builds no schema: its settings are the environment's.
+            settings = self.settings or Settings.from_env()
+            self._types = content_types(self.plugin_manager, settings)
+        return self._types
+
+    def facet_sources(self, searchables: Mapping[str, Searchable]) -> FacetSources:
+        return facet_sources(self.content_types(), frozenset(searchables))
 
     def searchables(self) -> dict[str, Searchable]:
         """Every searchable type by GraphQL name, core first; a name declared twice is an error."""
@@ -42,9 +65,8 @@ class SearchEngine:
 
     @hookimpl(tryfirst=True)
     def register_searchable_types(self) -> Sequence[Searchable]:
-        modules = {getattr(plugin, "__name__", "") for plugin in self.plugin_manager.get_plugins()}
-        extra = [EVENT_SEARCHABLE] if EVENTS_PLUGIN_MODULE in modules else []
-        return [*CORE_SEARCHABLES, *extra]
+        # Every declared type with searchable fields, the core's and any plugin's alike.
+        return declared_searchables(self.content_types())
 
     @hookimpl
     def register_settings(self) -> Sequence[Setting[Any]]:
@@ -56,7 +78,9 @@ class SearchEngine:
 
     @hookimpl
     def register_queries(self, settings: Settings) -> Sequence[type]:
+        self.settings = settings
         searchables = self.searchables()
+        sources = self.facet_sources(searchables)
 
         async def search(
             edge_type: Any,
@@ -69,7 +93,7 @@ class SearchEngine:
             after: str | None,
         ) -> Any:
             return await run_search(
-                searchables, edge_type, connection_type, info, query, types, search_filter,
+                searchables, sources, edge_type, connection_type, info, query, types, search_filter,
                 first, after,
             )  # fmt: skip
 
@@ -80,7 +104,9 @@ class SearchEngine:
             first: int | None,
             types: list[str] | None,
         ) -> Any:
-            return await run_suggest(searchables, suggestion_type, info, prefix, first, types)
+            return await run_suggest(
+                searchables, sources, suggestion_type, info, prefix, first, types
+            )
 
         return [build_search_query(list(searchables), search, suggest)]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import html
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -28,6 +29,7 @@ from hub_search.graphql_types import (
     encode_cursor,
 )
 from hub_search.query import MAX_QUERY_CHARACTERS, SearchQuery, parse_query
+from hub_search.reach import FacetSources
 from hub_search.settings import RANK_WINDOW
 from hub_search.text import tokens
 
@@ -78,6 +80,7 @@ async def _request(
     searchables: Mapping[str, Searchable],
     types: tuple[str, ...],
     search_filter: SearchFilter | None,
+    sources: FacetSources,
 ) -> tuple[SearchBackend, SearchRequest]:
     context = info.context
     backend = current_backend()
@@ -98,6 +101,7 @@ async def _request(
         include_unpublished=context.can_read_drafts,
         now=context.now,
         rank_window=int(context.settings.get(RANK_WINDOW)),
+        sources=sources,
     )
     return backend, request
 
@@ -153,6 +157,7 @@ def _facets(counts: FacetCounts) -> SearchFacets:
 
 async def run_search(
     searchables: Mapping[str, Searchable],
+    sources: FacetSources,
     edge_type: Any,
     connection_type: Any,
     info: Info,
@@ -167,15 +172,9 @@ async def run_search(
     offset = 0 if after is None else decode_cursor(after) + 1
     query = parse_query(text)
     backend, request = await _request(
-        info, query, searchables, _types(searchables, types), search_filter
+        info, query, searchables, _types(searchables, types), search_filter, sources
     )
-    request = SearchRequest(
-        await _with_spellings(backend, query),
-        request.filters,
-        request.include_unpublished,
-        request.now,
-        request.rank_window,
-    )
+    request = dataclasses.replace(request, query=await _with_spellings(backend, query))
     # One row more than asked tells whether another page exists.
     counts: FacetCounts | None = None
     if not size:
@@ -221,6 +220,7 @@ async def run_search(
 
 async def run_suggest(
     searchables: Mapping[str, Searchable],
+    sources: FacetSources,
     suggestion_type: Any,
     info: Info,
     prefix: str,
@@ -233,7 +233,9 @@ async def run_suggest(
         # Typing has only begun (a quote, a minus): nothing to suggest yet, not a mistake.
         return []
     query = parse_query(prefix, prefix_last=True)
-    backend, request = await _request(info, query, searchables, _types(searchables, types), None)
+    backend, request = await _request(
+        info, query, searchables, _types(searchables, types), None, sources
+    )
     hits = await backend.suggest(request, size) if size else []
     nodes = await _nodes(info, searchables, hits)
     return [

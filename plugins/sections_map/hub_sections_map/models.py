@@ -7,11 +7,13 @@ from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 from tortoise.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 
-from hub import Section
+from hub import Section, public_id_column
 
 
 class SectionLocation(Model):
     id = fields.IntField(primary_key=True)
+    # The stable public id its global IDs are made of (hub.public_id_column).
+    public_id = public_id_column()
     section: fields.OneToOneRelation[Section] = fields.OneToOneField(
         "hub.Section", related_name="map_location", on_delete=fields.CASCADE
     )

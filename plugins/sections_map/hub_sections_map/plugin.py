@@ -9,6 +9,7 @@ from starlette.routing import BaseRoute
 
 from hub import (
     ContentEvent,
+    ContentType,
     EventKind,
     LoaderFactory,
     ModelApp,
@@ -17,7 +18,7 @@ from hub import (
     Settings,
     hookimpl,
 )
-from hub_sections_map import loaders, placement, queries, routes, settings, types
+from hub_sections_map import content, loaders, placement, queries, routes, settings, types
 
 
 @hookimpl
@@ -34,6 +35,11 @@ def register_settings() -> Sequence[Setting[Any]]:
 @hookimpl
 def register_models() -> Sequence[ModelApp]:
     return [ModelApp(label="sections_map", modules=("hub_sections_map.models",))]
+
+
+@hookimpl
+def register_content_types() -> Sequence[ContentType]:
+    return [content.SECTION_LOCATION]
 
 
 @hookimpl

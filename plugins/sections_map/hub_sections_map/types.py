@@ -6,15 +6,20 @@ import strawberry
 
 from hub import Info, SectionRef
 from hub_sections_map.clustering import Cluster
+from hub_sections_map.content import SECTION_LOCATION
 from hub_sections_map.loaders import LOCATION_BY_SECTION
 from hub_sections_map.store import Location
 
 
-@strawberry.type(name="SectionLocation", description="Where a section is (WGS 84 degrees).")
+def _described(name: str) -> str:
+    return SECTION_LOCATION.fields[name].description
+
+
+@strawberry.type(name="SectionLocation", description=SECTION_LOCATION.description)
 class SectionLocationType:
-    lat: float = strawberry.field(description="Latitude, degrees north, in [-90, 90].")
-    lng: float = strawberry.field(description="Longitude, degrees east, in [-180, 180].")
-    city: str | None = strawberry.field(description="The city the section works from, if known.")
+    lat: float = strawberry.field(description=_described("lat"))
+    lng: float = strawberry.field(description=_described("lng"))
+    city: str | None = strawberry.field(description=_described("city"))
 
     @classmethod
     def from_location(cls, location: Location) -> SectionLocationType:
@@ -31,7 +36,7 @@ class SectionMapFields:
         found: Location | None = await info.context.loaders[LOCATION_BY_SECTION].load(section_id)
         return SectionLocationType.from_location(found) if found else None
 
-    @strawberry.field(description='The organisation\'s region, such as "Africa" or "MENA".')
+    @strawberry.field(description=_described("region"))
     async def region(self, info: Info) -> str | None:
         section_id: int = self.id  # type: ignore[attr-defined]
         found: Location | None = await info.context.loaders[LOCATION_BY_SECTION].load(section_id)

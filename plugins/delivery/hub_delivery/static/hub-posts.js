@@ -52,6 +52,7 @@
     time { display: block; color: var(--hub-posts-muted, #595959); font-size: 0.875em; }
     .excerpt { margin: 0.25em 0 0; }
     .message { margin: 0; }
+    img { display: block; max-width: 100%; height: auto; margin: 0 0 0.5em; border-radius: var(--hub-posts-radius, 0); }
     [role="alert"] { color: var(--hub-posts-error, #a40000); }
   `;
 
@@ -117,6 +118,26 @@
     return answer.data.posts.edges.map((edge) => edge.node);
   }
 
+  // Images come from plugins (a media library) through their own small request: the posts
+  // show at once, and a hub without images costs one empty answer.
+  async function fetchImages(posts, signal) {
+    const url = new URL(CONFIG.images, script.src);
+    url.search = new URLSearchParams({ posts: posts.map((post) => post.slug).join(",") }).toString();
+    const response = await fetch(url, { signal, credentials: "omit", mode: "cors" });
+    return response.ok ? response.json() : {};
+  }
+
+  function image(found) {
+    const img = document.createElement("img");
+    img.src = String(found.url);
+    img.alt = String(found.alt || "");
+    img.width = Number(found.width);
+    img.height = Number(found.height);
+    img.loading = "lazy";
+    img.decoding = "async";
+    return img;
+  }
+
   function formatter(language) {
     try {
       return new Intl.DateTimeFormat(language || undefined, { dateStyle: "medium" });
@@ -155,6 +176,7 @@
       article.append(time);
     }
     if (post.excerpt) article.append(node("p", "excerpt", post.excerpt));
+    article.dataset.slug = post.slug;
     const li = node("li");
     li.append(article);
     return li;
@@ -223,6 +245,17 @@
         const list = node("ul");
         list.append(...posts.map((post) => item(post, dates)));
         this.#show(list);
+        let images = {};
+        try {
+          images = await fetchImages(posts, controller.signal);
+        } catch {
+          return; // the posts are shown; their images are a bonus
+        }
+        if (controller.signal.aborted) return;
+        for (const article of list.querySelectorAll("article")) {
+          const found = images[article.dataset.slug];
+          if (found && /^https?:/.test(String(found.url))) article.prepend(image(found));
+        }
       } catch (error) {
         if (controller.signal.aborted) return;
         this.#show(node("p", "message", `The posts could not be loaded: ${error.message}`), "alert");

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from hub_search.documents import SearchDocument
 from hub_search.query import SearchQuery
+from hub_search.reach import FacetSources
 
 #: Backends mark highlighted words with these control characters; ``to_html`` escapes the text
 #: and only then turns them into <mark> tags, so stored text can never inject markup.
@@ -51,6 +52,8 @@ class SearchRequest:
     now: datetime
     #: Relevance is computed exactly over this many most recently indexed matches (see README).
     rank_window: int
+    #: Where the ``theme`` and ``section`` filters and facets look, from the declarations.
+    sources: FacetSources = field(default_factory=FacetSources)
 
 
 @dataclass(frozen=True)

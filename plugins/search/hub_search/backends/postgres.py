@@ -189,19 +189,11 @@ def _conditions(request: SearchRequest, values: list[Any]) -> str:
         clauses.append(f"d.language = {parameter(filters.language)}")
     if filters.published_after is not None:
         clauses.append(f"d.published_at >= {parameter(filters.published_after)}")
-    if filters.theme is not None:
-        clauses.append(
-            "d.type = 'Post' AND d.object_id IN (SELECT pt.post_id FROM hub_post_theme pt "
-            f"JOIN hub_theme t ON t.id = pt.theme_id WHERE t.slug = {parameter(filters.theme)})"
-        )
-    if filters.section is not None:
-        slug = parameter(filters.section)
-        clauses.append(
-            "((d.type = 'Post' AND d.object_id IN (SELECT ps.post_id FROM hub_post_section ps "
-            f"JOIN hub_section s ON s.id = ps.section_id WHERE s.slug = {slug})) OR "
-            "(d.type = 'Person' AND d.object_id IN (SELECT p.id FROM hub_person p "
-            f"JOIN hub_section s ON s.id = p.section_id WHERE s.slug = {slug})))"
-        )
+    reached = ((filters.theme, request.sources.themes), (filters.section, request.sources.sections))
+    for slug, facet in reached:
+        if slug is not None:
+            # A parameter no clause uses would be refused: without reaches, nothing matches.
+            clauses.append(facet.condition(parameter(slug))[0] if facet.reaches else "1 = 0")
     return " AND ".join(clauses)
 
 
@@ -349,7 +341,7 @@ class PostgresBackend:
         sql, values = self.page_sql(request, limit, offset)
         padding = ", NULL::bigint, NULL::real, NULL::text, NULL::text"
         rows = await self._connection().execute_query_dict(
-            f"{sql} UNION ALL {_FACETS.format(extra=padding)}", values
+            f"{sql} UNION ALL {request.sources.facet_counts(padding)}", values
         )
         hits = [row for row in rows if row["facet"] == "hit"]
         counts = [row for row in rows if row["facet"] != "hit"]
@@ -371,7 +363,7 @@ class PostgresBackend:
         values: list[Any] = []
         window = self._window_ctes(request, values, ranked=False)
         rows = await self._connection().execute_query_dict(
-            f"{window} {_FACETS.format(extra='')}", values
+            f"{window} {request.sources.facet_counts('')}", values
         )
         return facet_counts_from_rows(rows, request.rank_window)
 
@@ -443,33 +435,6 @@ class PostgresBackend:
     async def promote_due(self, now: datetime) -> None:
         # Visibility is checked on every row at query time here: nothing to promote.
         return None
-
-
-#: Facet counts over the CTE ``hits`` (the window); ``extra`` pads the rows to the columns of
-#: the statement they are appended to. Links are counted by id first and labelled after. The
-#: ``matches`` row tells whether the window holds every match.
-_FACETS = """
-    SELECT 'type' AS facet, type AS value, type AS label, count(*) AS n{extra}
-    FROM hits GROUP BY type
-    UNION ALL
-    SELECT 'theme', t.slug, t.name, linked.n{extra} FROM (
-        SELECT pt.theme_id, count(*) AS n FROM hits
-        JOIN hub_post_theme pt ON pt.post_id = hits.object_id
-        WHERE hits.type = 'Post' GROUP BY pt.theme_id
-    ) linked JOIN hub_theme t ON t.id = linked.theme_id
-    UNION ALL
-    SELECT 'section', s.slug, s.name, linked.n{extra} FROM (
-        SELECT section_id, count(*) AS n FROM (
-            SELECT ps.section_id FROM hits
-            JOIN hub_post_section ps ON ps.post_id = hits.object_id WHERE hits.type = 'Post'
-            UNION ALL
-            SELECT p.section_id FROM hits
-            JOIN hub_person p ON p.id = hits.object_id WHERE hits.type = 'Person'
-        ) linked_rows GROUP BY section_id
-    ) linked JOIN hub_section s ON s.id = linked.section_id
-    UNION ALL
-    SELECT 'matches', '', '', count(*){extra} FROM matches
-"""
 
 
 async def _insert(

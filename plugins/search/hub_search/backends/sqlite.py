@@ -141,20 +141,12 @@ def _filters(request: SearchRequest) -> tuple[str, list[Any]]:
     if filters.published_after is not None:
         clauses.append("d.published_at >= ?")
         values.append(timestamp(filters.published_after))
-    if filters.theme is not None:
-        clauses.append(
-            "d.type = 'Post' AND d.object_id IN (SELECT pt.post_id FROM hub_post_theme pt "
-            "JOIN hub_theme t ON t.id = pt.theme_id WHERE t.slug = ?)"
-        )
-        values.append(filters.theme)
-    if filters.section is not None:
-        clauses.append(
-            "((d.type = 'Post' AND d.object_id IN (SELECT ps.post_id FROM hub_post_section ps "
-            "JOIN hub_section s ON s.id = ps.section_id WHERE s.slug = ?)) OR "
-            "(d.type = 'Person' AND d.object_id IN (SELECT p.id FROM hub_person p "
-            "JOIN hub_section s ON s.id = p.section_id WHERE s.slug = ?)))"
-        )
-        values.extend([filters.section, filters.section])
+    reached = ((filters.theme, request.sources.themes), (filters.section, request.sources.sections))
+    for slug, facet in reached:
+        if slug is not None:
+            condition, uses = facet.condition("?")
+            clauses.append(condition)
+            values.extend([slug] * uses)
     return " AND ".join(clauses), values
 
 
@@ -267,7 +259,7 @@ class SQLiteBackend:
         """The statement of ``page_and_facets`` (the benchmark shows its query plan)."""
         match = match_expression(request.query, request.include_unpublished)
         sql, values = self._page_sql(request, match, limit, offset)
-        return f"{sql} UNION ALL {_FACETS.format(extra=', NULL, NULL, NULL, NULL')}", values
+        return f"{sql} UNION ALL {request.sources.facet_counts(', NULL, NULL, NULL, NULL')}", values
 
     async def count(self, request: SearchRequest) -> int:
         match = match_expression(request.query, request.include_unpublished)
@@ -286,7 +278,7 @@ class SQLiteBackend:
         match = match_expression(request.query, request.include_unpublished)
         window, values = self._window_ctes(request, match, ranked=False)
         rows = await self._connection().execute_query_dict(
-            f"{window} {_FACETS.format(extra='')}", values
+            f"{window} {request.sources.facet_counts('')}", values
         )
         return facet_counts_from_rows(rows, request.rank_window)
 
@@ -403,34 +395,6 @@ async def _add_words(
             f"INSERT OR IGNORE INTO search_vocabulary{suffix} (word) VALUES (?)",
             [[word] for word in words],
         )
-
-
-#: Facet counts over the CTE ``hits`` (the window); ``extra`` pads the rows to the columns of
-#: the statement they are appended to. Links are counted by id first and labelled after, so
-#: themes and sections are looked up once per value rather than once per hit. The ``matches``
-#: row tells whether the window holds every match (``matches`` reads one row beyond it).
-_FACETS = """
-    SELECT 'type' AS facet, type AS value, type AS label, count(*) AS n{extra}
-    FROM hits GROUP BY type
-    UNION ALL
-    SELECT 'theme', t.slug, t.name, linked.n{extra} FROM (
-        SELECT pt.theme_id, count(*) AS n FROM hits
-        JOIN hub_post_theme pt ON pt.post_id = hits.object_id
-        WHERE hits.type = 'Post' GROUP BY pt.theme_id
-    ) linked JOIN hub_theme t ON t.id = linked.theme_id
-    UNION ALL
-    SELECT 'section', s.slug, s.name, linked.n{extra} FROM (
-        SELECT section_id, count(*) AS n FROM (
-            SELECT ps.section_id FROM hits
-            JOIN hub_post_section ps ON ps.post_id = hits.object_id WHERE hits.type = 'Post'
-            UNION ALL
-            SELECT p.section_id FROM hits
-            JOIN hub_person p ON p.id = hits.object_id WHERE hits.type = 'Person'
-        ) GROUP BY section_id
-    ) linked JOIN hub_section s ON s.id = linked.section_id
-    UNION ALL
-    SELECT 'matches', '', '', count(*){extra} FROM matches
-"""
 
 
 class _AsideWriter:
