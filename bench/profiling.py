@@ -20,7 +20,7 @@ from bench.servers import pinned
 
 #: Inclusive groups, by what the frames' files or functions contain; a sample may be in several.
 #: A frame reads ``function (file:line)``: "\(" anchors a pattern at the start of a file's path,
-#: so that ``hub/graphql/compiled.py`` is not taken for graphql-core.
+#: so that ``hub/graphql/compiled*.py`` (compiled execution) is not taken for graphql-core.
 GROUPS: tuple[tuple[str, str], ...] = (
     ("graphql-core execution (per-field walk)", r"\(graphql/execution/"),
     ("hub compiled execution (planned documents)", r"\(hub/graphql/compiled"),

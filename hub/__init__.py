@@ -18,17 +18,12 @@ from hub.command_context import (
 )
 from hub.content import declarations as declare
 from hub.content.checking import Invalid, check_values
-from hub.content.declarations import (
-    ColumnKind,
-    ContentType,
-    Editing,
-    Field,
-    Link,
-    RowReader,
-    row_reader,
-)
+from hub.content.content_type import ContentType
+from hub.content.editing_options import Editing
 from hub.content.field_errors import ErrorCode, FieldError
+from hub.content.field_kinds import ColumnKind, Field
 from hub.content.imported_media import ImportedMedia
+from hub.content.link_lists import Link
 from hub.content.model_building import (
     fill_public_ids,
     link_models,
@@ -48,6 +43,7 @@ from hub.content.models import (
 from hub.content.node_types import declared_here, node_type
 from hub.content.post_lists import PostFilter, filter_posts
 from hub.content.registry import ContentTypes, content_types
+from hub.content.row_readers import RowReader, row_reader
 from hub.content.serving import Served, served
 from hub.content.validation import (
     check_country_code,

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from strawberry.extensions import SchemaExtension
     from strawberry.types.scalar import ScalarDefinition
 
-    from hub.content.declarations import ContentType
+    from hub.content.content_type import ContentType
     from hub.content.imported_media import ImportedMedia
     from hub.events import ContentEvent
     from hub.graphql.context import LoaderFactory

@@ -131,7 +131,7 @@ def test_profile_summary_counts_inclusive_groups_and_self_time() -> None:
             "_make_query (tortoise/queryset.py:4) 3",
             "_connection_worker_thread (aiosqlite/core.py:5) 1",
             # The hub's own graphql package is the hub's, not graphql-core's; plugins too.
-            "run (asyncio/runners.py:1);objects (hub/graphql/compiled.py:6) 1",
+            "run (asyncio/runners.py:1);objects (hub/graphql/compiled_run.py:6) 1",
             "run (asyncio/runners.py:1);post (hub_delivery/middleware.py:7) 1",
         ]
     )

@@ -1,17 +1,18 @@
 """Content types are declared once: a mutation and an import find the same problems with the
-same words, and the modules import without a cycle. (The models are built from the
-declarations: tests/test_model_building.py.)"""
+same words. (The models are built from the declarations: tests/test_model_building.py; the
+modules import without a cycle: tests/test_code_shape.py.)"""
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 import pytest
 from starlette.applications import Starlette
 
+from hub.content.content_type import ContentType
+from hub.content.core_types import PERSON, POST, SECTION, THEME
+from hub.content.field_kinds import NO_DEFAULT
 from hub.content.transfer import InvalidContent, import_content
 from tests.conftest import GraphQLClient
 from tests.test_mutations import as_editor
@@ -91,56 +92,6 @@ async def test_an_import_names_a_reference_by_slug_only(app: Starlette) -> None:
     ]
 
 
-def _imported_modules(path: Path, modules: Collection[str]) -> set[str]:
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            for alias in node.names:
-                # `from hub.content import models` imports the module; `from hub import X`
-                # a name of the package.
-                submodule = f"{node.module}.{alias.name}"
-                found.add(submodule if submodule in modules else node.module)
-        elif isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-    return found
-
-
-def test_hub_modules_import_each_other_without_a_cycle() -> None:
-    # Imports inside functions and under TYPE_CHECKING count too: a cycle hidden that way is
-    # still a knot (types -> queries -> loaders -> types was one).
-    root = Path(__file__).parent.parent / "hub"
-    modules = {
-        ".".join(path.relative_to(root.parent).with_suffix("").parts).removesuffix(
-            ".__init__"
-        ): path
-        for path in root.rglob("*.py")
-        if "migrations" not in path.parts
-    }
-    graph = {
-        name: {
-            other
-            for other in _imported_modules(path, modules)
-            if other in modules and other != name
-        }
-        for name, path in modules.items()
-    }
-    done: set[str] = set()
-
-    def walk(name: str, trail: list[str]) -> None:
-        if name in trail:
-            raise AssertionError(
-                "import cycle: " + " -> ".join([*trail[trail.index(name) :], name])
-            )
-        if name in done:
-            return
-        for other in sorted(graph[name]):
-            walk(other, [*trail, name])
-        done.add(name)
-
-    for name in sorted(graph):
-        walk(name, [])
-
-
 def test_a_plugin_declares_a_type_and_gets_its_row_reader_and_validation() -> None:
     from dataclasses import dataclass
 
@@ -185,3 +136,22 @@ def test_a_plugin_declares_a_type_and_gets_its_row_reader_and_validation() -> No
         ("pages", "must be a whole number, not True", "invalid"),
     ]
     assert values == {"shop_url": "", "note": ""}
+
+
+def _documented_fields(page: str, plural: str) -> dict[str, str]:
+    """The ``field -> required`` rows of the table under ``## `plural` `` in ``page``."""
+    section = page.split(f"\n## `{plural}`\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|") for line in section.splitlines() if line.startswith("| `")]
+    return {cells[1].strip().strip("`"): cells[2].strip() for cells in rows}
+
+
+@pytest.mark.parametrize("declared", [SECTION, PERSON, THEME, POST], ids=lambda t: t.plural)
+def test_the_import_format_page_lists_the_declared_fields(declared: ContentType) -> None:
+    # docs/import-format.md writes the core types' fields out for readers; the declaration is
+    # the one place they are defined, so the page follows it: same fields, same order (the
+    # order of export records), "yes" exactly where a new record must give the field.
+    page = (Path(__file__).parent.parent / "docs" / "import-format.md").read_text()
+    documented = _documented_fields(page, declared.plural)
+    assert list(documented) == [spec.name for spec in declared.writable] + list(declared.links)
+    must_give = {spec.name for spec in declared.writable if spec.default is NO_DEFAULT}
+    assert {name for name, required in documented.items() if required == "yes"} == must_give

@@ -17,7 +17,8 @@ from enum import StrEnum
 from functools import cache, lru_cache
 from typing import Any
 
-from hub.content.declarations import NO_DEFAULT, TEXT_KINDS, ColumnKind, ContentType, Field
+from hub.content.content_type import ContentType
+from hub.content.field_kinds import NO_DEFAULT, TEXT_KINDS, ColumnKind, Field
 from hub.content.sanitize import sanitize_html
 from hub.content.validation import (
     check_country_code,

@@ -62,7 +62,8 @@ def import_command(
     file again changes nothing. The file is read as a stream: memory does not grow with it.
     """
     if source is ImportSource.WORDPRESS:
-        from hub.content.wordpress.cli import run_wordpress_import  # it uses this module
+        # Only --from wordpress needs the WordPress reader; every other command skips loading it.
+        from hub.content.wordpress.cli import run_wordpress_import
 
         run_wordpress_import(file, uploads, themes, report_file)
         return

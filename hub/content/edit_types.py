@@ -16,8 +16,9 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
-from hub.content.declarations import NO_DEFAULT, ColumnKind, ContentType, Field
+from hub.content.content_type import ContentType
 from hub.content.field_errors import FieldError
+from hub.content.field_kinds import NO_DEFAULT, ColumnKind, Field
 from hub.content.node_types import camel, python_type
 from hub.graphql.lazy import ref
 

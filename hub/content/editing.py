@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 
 from hub.access.audit import jsonable, record_change
 from hub.content import core_types
-from hub.content.declarations import ContentType
+from hub.content.content_type import ContentType
 from hub.content.field_errors import ErrorCode, FieldError, Problems, Refused
 from hub.content.models import PostStatus
 from hub.content.types import PostType

@@ -11,10 +11,11 @@ from strawberry import relay
 
 from hub.access.permissions import RequireScope
 from hub.content import edit_input, editing
-from hub.content.declarations import ColumnKind, ContentType
+from hub.content.content_type import ContentType
 from hub.content.edit_types import DeleteInput, DeletePayload, input_fields
 from hub.content.editing import Change, Kind
 from hub.content.field_errors import ErrorCode, FieldError, Problems, Refused
+from hub.content.field_kinds import ColumnKind
 from hub.graphql.context import Context, Info
 from hub.graphql.nodes import parse_key, row_ids
 

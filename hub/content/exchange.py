@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from hub.content.declarations import ContentType
+from hub.content.content_type import ContentType
 from hub.content.registry import ContentTypes
 
 FORMAT_VERSION = 1

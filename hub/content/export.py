@@ -19,8 +19,10 @@ from typing import IO, Any
 
 import orjson
 
-from hub.content.declarations import ColumnKind, ContentType, Field, Link
+from hub.content.content_type import ContentType
 from hub.content.exchange import FORMAT_VERSION, QUERY_CHUNK
+from hub.content.field_kinds import ColumnKind, Field
+from hub.content.link_lists import Link
 from hub.content.registry import ContentTypes
 from hub.graphql.nodes import node_key
 

@@ -8,7 +8,7 @@ from enum import Enum
 import strawberry
 
 from hub.content.checking import Invalid
-from hub.content.declarations import ContentType
+from hub.content.content_type import ContentType
 
 
 @strawberry.enum(description="Why an input field was refused.")

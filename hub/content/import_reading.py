@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from hub.content.checking import check_values
-from hub.content.declarations import ColumnKind, ContentType
+from hub.content.content_type import ContentType
 from hub.content.exchange import FORMAT_VERSION, QUERY_CHUNK, Problem, Record, slug_ids
+from hub.content.field_kinds import ColumnKind
 from hub.content.import_source import Entry
 from hub.content.registry import ContentTypes
 from hub.content.spool import Spool

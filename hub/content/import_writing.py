@@ -14,8 +14,8 @@ from typing import Any
 from tortoise.expressions import F
 from tortoise.models import Model
 
+from hub.content.content_type import ContentType
 from hub.content.core_types import POST
-from hub.content.declarations import ColumnKind, ContentType, Link
 from hub.content.exchange import (
     INSERT_BATCH,
     QUERY_CHUNK,
@@ -24,7 +24,9 @@ from hub.content.exchange import (
     Record,
     slug_ids,
 )
+from hub.content.field_kinds import ColumnKind
 from hub.content.import_reading import FileCheck
+from hub.content.link_lists import Link
 from hub.content.models import PostStatus
 from hub.content.registry import ContentTypes
 from hub.content.spool import Spool

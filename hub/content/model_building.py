@@ -37,7 +37,9 @@ from tortoise.fields.base import OnDelete
 from tortoise.models import Model
 from tortoise.validators import MaxValueValidator, MinValueValidator
 
-from hub.content.declarations import NO_DEFAULT, ColumnKind, ContentType, Field, Link
+from hub.content.content_type import ContentType
+from hub.content.field_kinds import NO_DEFAULT, ColumnKind, Field
+from hub.content.link_lists import Link
 from hub.content.validation import (
     check_country_code,
     check_language_tag,

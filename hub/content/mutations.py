@@ -16,8 +16,8 @@ from typing import Any
 
 import strawberry
 
+from hub.content.content_type import ContentType
 from hub.content.core_types import BY_NAME
-from hub.content.declarations import ContentType
 from hub.content.edit_types import DeleteInput, DeletePayload, create_input, payload, update_input
 from hub.content.editing import Kind
 from hub.content.editor import Editor, answer_with, mutation

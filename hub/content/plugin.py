@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from hub.content import core_types, loaders, mutations, queries, relations, types
+from hub.content.content_type import ContentType
 from hub.content.core_types import CORE_TYPES
-from hub.content.declarations import ContentType
 from hub.graphql.context import LoaderFactory
 from hub.hookimpl import hookimpl
 from hub.models import ModelApp

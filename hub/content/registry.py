@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pluggy
 
-from hub.content.declarations import ContentType
+from hub.content.content_type import ContentType
 from hub.errors import PluginError
 from hub.hookcalls import plugin_calls
 from hub.settings import Settings

@@ -21,8 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from hub.content.content_type import ContentType
 from hub.content.core_types import BY_NAME
-from hub.content.declarations import ContentType
 from hub.content.mutations import mutations_for
 from hub.content.node_types import node_type
 from hub.content.type_loaders import type_loaders

@@ -14,8 +14,10 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from hub.content.declarations import ColumnKind, ContentType, Link
+from hub.content.content_type import ContentType
+from hub.content.field_kinds import ColumnKind
 from hub.content.keyed import KeyedStatement
+from hub.content.link_lists import Link
 from hub.content.node_types import by_id_loader, by_public_id_loader, version_loader
 from hub.graphql.context import Context, LoaderFactory
 from hub.graphql.nodes import node_key

@@ -17,8 +17,9 @@ from typing import Any
 import strawberry
 from tortoise.queryset import QuerySet
 
-from hub.content.declarations import ColumnKind, ContentType, Field
+from hub.content.content_type import ContentType
 from hub.content.edit_types import strawberry_class
+from hub.content.field_kinds import ColumnKind, Field
 from hub.content.node_types import camel, python_type
 from hub.content.post_lists import OrderDirection
 from hub.graphql.arguments import country_argument, language_argument, slug_argument
