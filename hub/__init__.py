@@ -56,6 +56,7 @@ from hub.content.validation import (
     check_time_zone,
     check_url,
 )
+from hub.content.redirects import redirected_post_id
 from hub.content.visibility import public_posts_filter, visible_posts
 from hub.database import open_database, vacuum_analyze
 from hub.errors import CommandError, PluginError, UserError
@@ -183,5 +184,6 @@ __all__ = [
     "served_schema",
     "slug_argument",
     "vacuum_analyze",
+    "redirected_post_id",
     "visible_posts",
 ]
