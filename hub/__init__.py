@@ -47,6 +47,7 @@ from hub.content.models import (
 )
 from hub.content.node_types import declared_here, node_type
 from hub.content.post_lists import PostFilter, filter_posts
+from hub.content.redirects import redirected_post_id
 from hub.content.registry import ContentTypes, content_types
 from hub.content.serving import Served, served
 from hub.content.validation import (
@@ -56,7 +57,6 @@ from hub.content.validation import (
     check_time_zone,
     check_url,
 )
-from hub.content.redirects import redirected_post_id
 from hub.content.visibility import public_posts_filter, visible_posts
 from hub.database import open_database, vacuum_analyze
 from hub.errors import CommandError, PluginError, UserError
@@ -174,6 +174,7 @@ __all__ = [
     "plugin_calls",
     "public_id_column",
     "public_posts_filter",
+    "redirected_post_id",
     "ref",
     "resolve_public_id",
     "row_ids",
@@ -184,6 +185,5 @@ __all__ = [
     "served_schema",
     "slug_argument",
     "vacuum_analyze",
-    "redirected_post_id",
     "visible_posts",
 ]
