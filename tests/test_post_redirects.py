@@ -197,3 +197,20 @@ async def test_wordpress_permalinks_and_p_urls_lead_to_the_imported_post(
         found = await gql.data(REDIRECT, {"path": path})
         assert found["redirect"]["post"] == {"slug": slug}, path
     assert (await gql.data(REDIRECT, {"path": "/?p=99"}))["redirect"] is None
+
+
+async def test_an_import_renaming_onto_a_slug_its_file_still_names_is_refused(
+    app: Starlette,
+) -> None:
+    await factories.section("kenya", name="Kenya")
+    document = await export_content(app.state.hub.content_types)
+    section = document["sections"][0]
+    renamed = {**section, "slug": "wilpf-kenya"}
+    document["sections"] = [renamed]
+    document["people"] = [{"slug": "ada", "name": "Ada", "section": "kenya"}]
+    with pytest.raises(InvalidContent) as refused:
+        await import_content(pm_of(app), document)
+    assert [str(problem) for problem in refused.value.problems] == [
+        'people[0] (slug "ada"): field "section": no section with slug "kenya" in the file or '
+        "the database"
+    ]
