@@ -42,6 +42,7 @@ from hub.content.models import (
 )
 from hub.content.node_types import declared_here, node_type
 from hub.content.post_lists import PostFilter, filter_posts
+from hub.content.redirects import redirected_post_id
 from hub.content.registry import ContentTypes, content_types
 from hub.content.row_readers import RowReader, row_reader
 from hub.content.serving import Served, served
@@ -169,6 +170,7 @@ __all__ = [
     "plugin_calls",
     "public_id_column",
     "public_posts_filter",
+    "redirected_post_id",
     "ref",
     "resolve_public_id",
     "row_ids",

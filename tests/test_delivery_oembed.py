@@ -11,8 +11,10 @@ import hub_sections_map.plugin
 import pytest
 from hub_delivery.oembed import discovery_links
 from hub_delivery.settings import MAP_URL, MAX_AGE, POST_URL
+from starlette.applications import Starlette
 
 from hub.content.models import PostStatus
+from hub.content.transfer import export_content, import_content
 from hub.settings import Settings
 from tests import factories
 
@@ -177,3 +179,17 @@ async def test_embed_answers_if_none_match_with_304(client: httpx.AsyncClient) -
         headers={"If-None-Match": first.headers["etag"]},
     )
     assert again.status_code == 304
+
+
+async def test_the_url_of_a_renamed_post_embeds_it_at_its_new_url(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    await factories.post("old-name", title="Renamed")
+    document = await export_content(app.state.hub.content_types)
+    document["posts"][0]["slug"] = "new-name"
+    await import_content(app.state.hub.plugin_manager, document)
+    response = await oembed(client, url="https://example.org/news/old-name")
+    assert response.status_code == 200, response.text
+    assert 'href="https://example.org/news/new-name"' in response.json()["html"]
+    feed = await client.get("/feeds/posts.json")
+    assert [item["url"] for item in feed.json()["items"]] == ["https://example.org/news/new-name"]

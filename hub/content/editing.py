@@ -22,6 +22,7 @@ from hub.content import core_types
 from hub.content.content_type import ContentType
 from hub.content.field_errors import ErrorCode, FieldError, Problems, Refused
 from hub.content.models import PostStatus
+from hub.content.redirects import remember_old_slug
 from hub.content.types import PostType
 from hub.events import ContentEvent, EventKind, dispatch_content_events
 from hub.graphql.context import Context
@@ -247,6 +248,9 @@ async def update(
         if links:
             await write_links(kind, pk, links, replace=True)
         after = await read_row(kind, pk)
+        if kind.declared is core_types.POST and after is not None:
+            # Links shared before a rename keep leading to the post (hub.content.redirects).
+            await remember_old_slug(pk, before["slug"], after["slug"])
         await record_change(
             context.actor, f"{kind.label}.{action}", kind.type_name, pk, before["slug"],
             before, after,

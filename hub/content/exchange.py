@@ -97,6 +97,8 @@ class Record:
     #: The public id the record gives (``id``), canonical; a new object gets it, a stored one
     #: keeps its own.
     public_id: str | None = None
+    #: What the record holds beside fields and links (``hub.content.record_extras``).
+    extras: dict[str, Any] = field(default_factory=dict)
 
 
 async def slug_ids(declared: ContentType, slugs: Iterable[str]) -> dict[str, int]:

@@ -23,6 +23,7 @@ from hub.content.content_type import ContentType
 from hub.content.exchange import FORMAT_VERSION, QUERY_CHUNK
 from hub.content.field_kinds import ColumnKind, Field
 from hub.content.link_lists import Link
+from hub.content.record_extras import RECORD_EXTRAS
 from hub.content.registry import ContentTypes
 from hub.graphql.nodes import node_key
 
@@ -76,6 +77,8 @@ async def export_records(declared: ContentType) -> AsyncIterator[dict[str, Any]]
         rows = await declared.model.filter(id__in=ids).values("id", "public_id", *columns)
         by_id = {row["id"]: row for row in rows}
         links = {name: await _links(link, ids) for name, link in declared.links.items()}
+        extra = RECORD_EXTRAS.get(declared.name)
+        extras = await extra.export(ids) if extra is not None else {}
         for row_id in ids:
             row = by_id[row_id]
             entry: dict[str, Any] = {"id": node_key(row["public_id"])}
@@ -83,6 +86,7 @@ async def export_records(declared: ContentType) -> AsyncIterator[dict[str, Any]]
                 entry[name] = convert(row[column]) if convert else row[column]
             for name, by_owner in links.items():
                 entry[name] = by_owner.get(row_id, [])
+            entry.update(extras.get(row_id, {}))
             yield entry
 
 

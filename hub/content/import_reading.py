@@ -18,6 +18,7 @@ from hub.content.content_type import ContentType
 from hub.content.exchange import FORMAT_VERSION, QUERY_CHUNK, Problem, Record, slug_ids
 from hub.content.field_kinds import ColumnKind
 from hub.content.import_source import Entry
+from hub.content.record_extras import RECORD_EXTRAS
 from hub.content.registry import ContentTypes
 from hub.content.spool import Spool
 from hub.graphql.nodes import node_key, parse_key
@@ -58,12 +59,15 @@ def read_record(
         problem(found.field, found.message)
     links = {name: _slug_list(raw, name, problem) for name in declared.links}
     public_id = _public_id(raw.get("id"), problem)
-    for name in sorted(set(raw) - writable - set(declared.links) - {"id"}):
+    extra = RECORD_EXTRAS.get(declared.name)
+    extra_names = set(extra.names) if extra is not None else set()
+    for name in sorted(set(raw) - writable - set(declared.links) - {"id"} - extra_names):
         problem(name, "is not a field of this record (see docs/import-format.md)")
     slug = values.pop("slug", None)
+    extras = extra.read(raw, slug, problem) if extra is not None else {}
     if slug is None:  # refused above; the record still names itself as the file does
         slug = raw["slug"] if isinstance(raw.get("slug"), str) else ""
-    return Record(declared.plural, location, slug, values, links, public_id)
+    return Record(declared.plural, location, slug, values, links, public_id, extras)
 
 
 def _public_id(value: Any, problem: Any) -> str | None:
@@ -180,7 +184,9 @@ class FileCheck:
             declared = self.types.by_plural(plural)
             assert declared is not None
             missing[plural] = slugs - set(await slug_ids(declared, slugs))
-        await self._check_public_ids()
+        for plural, old_slug in await self._check_public_ids():
+            # Renamed by this file: a reference to the old slug would find nothing when written.
+            missing.setdefault(plural, set()).add(old_slug)
         for batch in self.pending.batches(10_000):
             for location, name, plural, slug in batch:
                 if slug in missing.get(plural, ()):
@@ -190,8 +196,11 @@ class FileCheck:
         if self.problems:
             self._drop_records()
 
-    async def _check_public_ids(self) -> None:
-        """A public id the file gives must not be another stored object's."""
+    async def _check_public_ids(self) -> set[tuple[str, str]]:
+        """A record giving a stored object's public id with another slug renames it: the new
+        slug must be free in the database, the old one unused by the file's other records.
+        Returns the renames' old slugs, by plural."""
+        renamed: set[tuple[str, str]] = set()
         for batch in self.given_ids.batches(QUERY_CHUNK):
             by_type: dict[str, dict[str, tuple[str, str]]] = {}
             for location, plural, slug, public_id in batch:
@@ -200,11 +209,29 @@ class FileCheck:
                 declared = self.types.by_plural(plural)
                 assert declared is not None
                 stored = declared.model.filter(public_id__in=list(given))
+                moves: dict[str, tuple[str, str]] = {}
                 for public_id, slug in await stored.values_list("public_id", "slug"):
                     location, record_slug = given[node_key(public_id)]
                     if slug != record_slug:
-                        message = f'is the id of the {declared.label} "{slug}" in the database'
+                        moves[record_slug] = (location, slug)
+                taken = set(await slug_ids(declared, moves))
+                for new_slug, (location, old_slug) in moves.items():
+                    label = declared.label
+                    if new_slug in taken:
+                        message = (
+                            f'is the id of the {label} "{old_slug}" in the database, and '
+                            f'"{new_slug}" is another {label}\'s slug'
+                        )
                         self.problems.append(Problem(location, message, "id"))
+                    elif old_slug in self.slugs[plural]:
+                        message = (
+                            f'renames the {label} "{old_slug}", which another record of the '
+                            "file names by that slug"
+                        )
+                        self.problems.append(Problem(location, message, "id"))
+                    else:
+                        renamed.add((plural, old_slug))
+        return renamed
 
     def close(self) -> None:
         self._drop_records()

@@ -28,6 +28,8 @@ from hub.content.field_kinds import ColumnKind
 from hub.content.import_reading import FileCheck
 from hub.content.link_lists import Link
 from hub.content.models import PostStatus
+from hub.content.record_extras import RECORD_EXTRAS
+from hub.content.redirects import remember_old_slug
 from hub.content.registry import ContentTypes
 from hub.content.spool import Spool
 from hub.events import ContentEvent, EventKind
@@ -68,6 +70,8 @@ async def _upsert(
         chunk = slugs[start : start + QUERY_CHUNK]
         for row in await model.filter(slug__in=chunk).values("id", "public_id", "slug", *columns):
             stored[row["slug"]] = row
+    renamed = await _renamed(declared, [r for r in records if r.slug not in stored], columns)
+    stored.update(renamed)
     # A new object takes the public id its record gives (its global IDs stay the same across
     # databases), else a new one; a stored object keeps its own.
     public_ids = {slug: node_key(row["public_id"]) for slug, row in stored.items()}
@@ -86,6 +90,8 @@ async def _upsert(
             changes[record.slug] = dict(record.values)
             continue
         changed = _changed(record.values, stored[record.slug])
+        if record.slug in renamed:
+            changed["slug"] = record.slug
         if changed:
             # The version moves too, so an editor holding the old one gets a conflict rather
             # than silently undoing the import (a plugin's model may have none).
@@ -102,6 +108,26 @@ async def _upsert(
     ids = {slug: row["id"] for slug, row in stored.items()}
     ids.update(await slug_ids(declared, (r.slug for r in records if r.slug not in stored)))
     return ids, public_ids, changes, stored
+
+
+async def _renamed(
+    declared: ContentType, records: list[Record], columns: list[str]
+) -> dict[str, dict[str, Any]]:
+    """Stored rows the file renames (a record giving their public id with another slug,
+    checked by the reading), by their new slug; the old one stays in ``slug``."""
+    wanted = {record.public_id: record.slug for record in records if record.public_id}
+    found: dict[str, dict[str, Any]] = {}
+    given = list(wanted)
+    for start in range(0, len(given), QUERY_CHUNK):
+        rows = await declared.model.filter(public_id__in=given[start : start + QUERY_CHUNK]).values(
+            "id", "public_id", "slug", *columns
+        )
+        for row in rows:
+            found[wanted[node_key(row["public_id"])]] = row
+    if declared is POST:
+        for new_slug, row in found.items():
+            await remember_old_slug(row["id"], row["slug"], new_slug)
+    return found
 
 
 async def _stored_links(link: Link, owner_ids: list[int]) -> dict[int, list[int]]:
@@ -189,6 +215,9 @@ async def _write_batch(
     await _resolve_references(types, declared, records)
     ids, public_ids, changes, before = await _upsert(declared, records, report)
     changed = set(changes)
+    extra = RECORD_EXTRAS.get(declared.name)
+    if extra is not None:
+        await extra.write(ids, {record.slug: record.extras for record in records})
     if declared.links:
         relinked = await write_links(types, declared, records, ids, before, changes)
         # A record whose only change is its links was counted unchanged by _upsert.

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from hub.content import core_types, loaders, mutations, queries, relations, types
+from hub.content import (
+    core_types,
+    loaders,
+    mutations,
+    queries,
+    redirect_queries,
+    relations,
+    types,
+)
 from hub.content.content_type import ContentType
 from hub.content.core_types import CORE_TYPES
 from hub.graphql.context import LoaderFactory
@@ -24,7 +32,7 @@ DUE_POSTS_STATE_KEY = "hub_due_posts"
 
 @hookimpl
 def register_models() -> Sequence[ModelApp]:
-    return [ModelApp(label="hub", modules=("hub.content.models",))]
+    return [ModelApp(label="hub", modules=("hub.content.models", "hub.content.redirect_models"))]
 
 
 @hookimpl
@@ -39,7 +47,7 @@ def register_types() -> Sequence[type]:
 
 @hookimpl
 def register_queries() -> Sequence[type]:
-    return [queries.ContentQueries]
+    return [queries.ContentQueries, redirect_queries.RedirectQueries]
 
 
 @hookimpl

@@ -13,7 +13,8 @@ import strawberry
 from hub.content import models
 from hub.content.loaders import PERSON_FIELDS, POST_FIELDS, SECTION_FIELDS, THEME_FIELDS
 from hub.content.post_lists import PostFilter, PostOrder, filter_posts, post_connection
-from hub.content.types import PersonType, PostType, SectionType, ThemeType
+from hub.content.redirects import redirected_post_id
+from hub.content.types import PersonType, PostType, SectionType, ThemeType, redirected
 from hub.content.visibility import visible_posts
 from hub.graphql.arguments import country_argument, slug_argument
 from hub.graphql.connection import Connection
@@ -65,16 +66,25 @@ class ContentQueries:
             info, first, after, last, before, filter, order_by, PostType.from_row
         )
 
-    @strawberry.field(description="A post by its slug, or null when there is none to see.")
-    async def post(self, info: Info, slug: str) -> PostRef | None:
-        query = (
-            visible_posts(info.context)
-            .filter(slug=slug_argument("slug", slug))
-            .limit(1)
-            .values(*POST_FIELDS)
+    @strawberry.field(
+        description=(
+            "A post by its slug, or null when there is none to see. A slug the post had "
+            "before a rename finds it too, with `slugRedirectedFrom` saying so; a post "
+            "holding the slug now wins."
         )
+    )
+    async def post(self, info: Info, slug: str) -> PostRef | None:
+        visible = visible_posts(info.context)
+        query = visible.filter(slug=slug_argument("slug", slug)).limit(1).values(*POST_FIELDS)
         rows = await fetch_values(query, list(POST_FIELDS))
-        return PostType.from_row(rows[0]) if rows else None
+        if rows:
+            return PostType.from_row(rows[0])
+        moved_to = await redirected_post_id(slug)
+        if moved_to is None:
+            return None
+        query = visible.filter(id=moved_to).limit(1).values(*POST_FIELDS)
+        rows = await fetch_values(query, list(POST_FIELDS))
+        return redirected(PostType.from_row(rows[0]), slug) if rows else None
 
     @strawberry.field(description="People in alphabetical order.")
     async def people(

@@ -85,6 +85,16 @@ class PersonExtras:
     posts = related_posts("author", "Posts this person wrote, newest first.")
 
 
+#: Set on a post object found by an old slug (``redirected``); absent on every other.
+_REDIRECTED_FROM = "_hub_slug_redirected_from"
+
+
+def redirected(post: Any, old_slug: str) -> Any:
+    """``post``, marked as found by ``old_slug`` (``Post.slugRedirectedFrom``)."""
+    setattr(post, _REDIRECTED_FROM, old_slug)
+    return post
+
+
 class PostExtras:
     # Where the published schema has it: after the other declared fields.
     status = declared_here()
@@ -93,6 +103,17 @@ class PostExtras:
     def body(self, format: BodyFormat = BodyFormat.HTML) -> str:
         markup: str = self.body_html  # type: ignore[attr-defined]
         return markup if format is BodyFormat.HTML else html_to_text(markup)
+
+    @strawberry.field(
+        description=(
+            "The old slug `post(slug:)` was asked for when the post has moved since (a "
+            "rename): the client should redirect (HTTP 301) to the post's `slug`. Null when "
+            "the post was asked for by its own slug, or found another way."
+        )
+    )
+    def slug_redirected_from(self) -> str | None:
+        found: str | None = getattr(self, _REDIRECTED_FROM, None)
+        return found
 
     @strawberry.field(description="Minutes to read the body, at 200 words a minute.")
     def reading_time_minutes(self) -> int:

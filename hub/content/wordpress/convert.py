@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from hub.content.demo import slugify
 from hub.content.imported_media import ImportedMedia
+from hub.content.redirects import normalised_path
 from hub.content.validation import MAX_SLUG_LENGTH, check_language_tag
 from hub.content.wordpress.bodies import clean_body
 from hub.content.wordpress.wxr import Author, Channel, Entry, Item, Term
@@ -232,6 +233,7 @@ class Converter:
         }
         if self.language:
             record["language"] = self.language
+        record["old_paths"] = self._permalinks(item)
         self.result.posts.append(record)
         self.result.imported_posts.append(ImportedPost(pid, item.link, slug))
         if item.comments:
@@ -239,6 +241,17 @@ class Converter:
         thumbnail = item.meta.get("_thumbnail_id", "").strip()
         if thumbnail:
             self.featured.setdefault(thumbnail, []).append(slug)
+
+    def _permalinks(self, item: Item) -> list[str]:
+        """The post's WordPress addresses, kept as redirects (``redirect(path:)``): its
+        permalink and ``/?p=<id>``, which WordPress answers whatever the permalink settings."""
+        paths = [f"/?p={item.wordpress_id}"] if item.wordpress_id.isdigit() else []
+        if item.link:
+            try:
+                paths.append(normalised_path(item.link))
+            except ValueError as error:
+                self.note("post", item.wordpress_id, f"link not kept as a redirect: {error}")
+        return sorted(set(paths))
 
     def _post_authors(self, item: Item) -> list[str]:
         if not item.creator:

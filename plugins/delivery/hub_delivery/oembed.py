@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, NoMatchFound, Route
 
-from hub import Context, PluginError, Settings, visible_posts
+from hub import Context, PluginError, Settings, redirected_post_id, visible_posts
 from hub_delivery import settings as delivery_settings
 from hub_delivery.cacheable import cacheable_response, problem
 from hub_delivery.hookspecs import OEmbedResource
@@ -133,13 +133,18 @@ class PostEmbed:
     ) -> Mapping[str, Any] | None:
         plugin_manager = request.app.state.hub.plugin_manager
         context = Context(self.settings, plugin_manager, {}, request=request)
-        row = (
-            await visible_posts(context).filter(slug=slug).first().values("id", "title", "excerpt")
-        )
+        columns = ("id", "slug", "title", "excerpt")
+        row = await visible_posts(context).filter(slug=slug).first().values(*columns)
         if row is None:
-            return None
+            # A link shared before the post was renamed: embed the post at its new URL.
+            moved_to = await redirected_post_id(slug)
+            if moved_to is None:
+                return None
+            row = await visible_posts(context).filter(id=moved_to).first().values(*columns)
+            if row is None:
+                return None
         size = Size(*POST_SIZE).within(max_width, max_height)
-        url = PublicUrls.from_settings(self.settings).post_url(slug)
+        url = PublicUrls.from_settings(self.settings).post_url(row["slug"])
         image = (await post_images(request, [row["id"]])).get(row["id"])
         answer: dict[str, Any] = {
             "title": row["title"],

@@ -20,6 +20,7 @@ from hub_delivery.purging import cache_purges
 from hub_delivery.readiness import redis_check
 from hub_delivery.runtime import STATE_KEY, Delivery
 from hub_delivery.settings import redis_url
+from hub_delivery.sitemap import sitemap_routes
 from hub_delivery.widget import widget_routes
 
 if TYPE_CHECKING:
@@ -33,7 +34,8 @@ if TYPE_CHECKING:
 def plugin_metadata() -> PluginMetadata:
     # oEmbed has its well-known paths, feeds theirs, and partner pages embed the widget.
     return PluginMetadata(
-        route_prefixes=("/oembed", "/embed", "/feeds"), shared_settings=("HUB_REDIS_URL",)
+        route_prefixes=("/oembed", "/embed", "/feeds", "/sitemap.xml", "/sitemaps"),
+        shared_settings=("HUB_REDIS_URL",),
     )
 
 
@@ -78,8 +80,14 @@ async def cors_origin_allowed(origin: str, request: Request) -> bool:
 
 @hookimpl
 def register_routes(settings: Settings) -> Sequence[BaseRoute]:
-    # Feeds, oEmbed and the widget: the formats partners' tools read without GraphQL.
-    return [*feed_routes(settings), *oembed_routes(settings), *widget_routes(settings)]
+    # Feeds, oEmbed, the widget and the sitemap: what partners' tools and search engines read
+    # without GraphQL.
+    return [
+        *feed_routes(settings),
+        *oembed_routes(settings),
+        *widget_routes(settings),
+        *sitemap_routes(settings),
+    ]
 
 
 @hookimpl

@@ -7,7 +7,8 @@ settings (``HUB_DELIVERY_POST_URL``, ``HUB_DELIVERY_MAP_URL``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from hub import Settings
@@ -60,12 +61,21 @@ class UrlPattern:
 class PublicUrls:
     post_pattern: str
     map_url: str
+    #: The pages of sections, people and themes, by type name, where the site has them.
+    object_patterns: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PublicUrls:
         return cls(
-            delivery_settings.post_url_pattern(settings), delivery_settings.map_url(settings)
+            delivery_settings.post_url_pattern(settings),
+            delivery_settings.map_url(settings),
+            delivery_settings.object_url_patterns(settings),
         )
+
+    def url_patterns(self) -> dict[str, UrlPattern]:
+        """Every type with a public page, posts first: what a sitemap lists."""
+        patterns = {"Post": self.post_pattern} if self.has_posts else {}
+        return {name: UrlPattern(p) for name, p in {**patterns, **self.object_patterns}.items()}
 
     @property
     def has_posts(self) -> bool:

@@ -17,6 +17,12 @@ PERSISTED_QUERY_ENTRIES = "HUB_DELIVERY_PERSISTED_QUERY_ENTRIES"
 PERSISTED_QUERY_TTL = "HUB_DELIVERY_PERSISTED_QUERY_TTL"
 POST_URL = "HUB_DELIVERY_POST_URL"
 MAP_URL = "HUB_DELIVERY_MAP_URL"
+SECTION_URL = "HUB_DELIVERY_SECTION_URL"
+PERSON_URL = "HUB_DELIVERY_PERSON_URL"
+THEME_URL = "HUB_DELIVERY_THEME_URL"
+SITEMAP_MAX_URLS = "HUB_DELIVERY_SITEMAP_MAX_URLS"
+#: The sitemaps.org limit of URLs in one sitemap file.
+SITEMAP_PROTOCOL_MAX = 50_000
 FEED_TITLE = "HUB_DELIVERY_FEED_TITLE"
 PARTNER_RATE = "HUB_DELIVERY_PARTNER_RATE"
 PARTNER_BURST = "HUB_DELIVERY_PARTNER_BURST"
@@ -64,6 +70,11 @@ def _post_url_pattern(value: str) -> None:
     _absolute_url(value)
     if value and value.count("{slug}") != 1:
         raise ValueError("must contain {slug} once, such as https://example.org/news/{slug}")
+
+
+def _sitemap_size(value: int) -> None:
+    if not 1 <= value <= SITEMAP_PROTOCOL_MAX:
+        raise ValueError(f"must be from 1 to {SITEMAP_PROTOCOL_MAX} (the sitemaps.org limit)")
 
 
 def _rate_or_off(value: str) -> None:
@@ -147,6 +158,29 @@ DECLARED: tuple[Setting[Any], ...] = (
         "Public URL of the page showing the sections map, such as https://example.org/map; "
         "oEmbed embeds the hub's /map for it. Empty: the map is not embeddable by URL.",
         _absolute_url,
+    ),
+    *(
+        Setting(
+            name,
+            str,
+            "",
+            f"Public URL of a {label}'s page on the organisation's site, with {{slug}}, such as "
+            f"https://example.org/{example}/{{slug}}; /sitemap.xml lists {plural} only with it.",
+            _post_url_pattern,
+        )
+        for name, label, plural, example in (
+            (SECTION_URL, "section", "sections", "sections"),
+            (PERSON_URL, "person", "people", "people"),
+            (THEME_URL, "theme", "themes", "themes"),
+        )
+    ),
+    Setting(
+        SITEMAP_MAX_URLS,
+        int,
+        SITEMAP_PROTOCOL_MAX,
+        "Most URLs in one sitemap file; beyond it /sitemap.xml is a sitemap index of "
+        "/sitemaps/N.xml files (sitemaps.org allows at most 50000).",
+        _sitemap_size,
     ),
     Setting(
         FEED_TITLE,
@@ -266,6 +300,18 @@ def post_url_pattern(settings: Settings) -> str:
 def map_url(settings: Settings) -> str:
     url: str = settings.get(MAP_URL)
     return url
+
+
+def object_url_patterns(settings: Settings) -> dict[str, str]:
+    """The public URL patterns set for sections, people and themes, by type name."""
+    named = {"Section": SECTION_URL, "Person": PERSON_URL, "Theme": THEME_URL}
+    patterns = {type_name: settings.get(name) for type_name, name in named.items()}
+    return {type_name: pattern for type_name, pattern in patterns.items() if pattern}
+
+
+def sitemap_max_urls(settings: Settings) -> int:
+    most: int = settings.get(SITEMAP_MAX_URLS)
+    return most
 
 
 def feed_title(settings: Settings) -> str:
