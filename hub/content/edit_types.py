@@ -93,6 +93,11 @@ def _identity(declared: ContentType) -> list[tuple[str, Any, Any]]:
     ]
 
 
+def a_or_an(label: str) -> str:
+    """``a post``, ``an event``: the label with its indefinite article, for descriptions."""
+    return f"{'an' if label[:1] in 'aeiou' else 'a'} {label}"
+
+
 def create_input(declared: ContentType) -> Any:
     lifecycle = declared.editing is not None and declared.editing.lifecycle
     fields = [_create_field(spec) for spec in input_fields(declared)]
@@ -110,7 +115,7 @@ def update_input(declared: ContentType) -> Any:
     fields += [(name, list[relay.GlobalID] | None, _field(UNSET)) for name in declared.links]
     return strawberry_class(
         f"Update{declared.name}Input",
-        f"Changes to a {declared.label}: fields left out stay as they are.",
+        f"Changes to {a_or_an(declared.label)}: fields left out stay as they are.",
         fields,
         is_input=True,
     )

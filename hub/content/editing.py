@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 
 from hub.access.audit import jsonable, record_change
 from hub.content import core_types
-from hub.content.declarations import ContentType
+from hub.content.declarations import NO_DEFAULT, ContentType
 from hub.content.field_errors import ErrorCode, FieldError, Problems, Refused
 from hub.content.models import PostStatus
 from hub.content.types import PostType
@@ -84,6 +84,29 @@ async def check_slug_free(
         problems.add(
             "slug", f"The slug {slug!r} is taken by another {kind.label}.", ErrorCode.TAKEN
         )
+
+
+def check_record(kind: Kind, before: Mapping[str, Any] | None, columns: Mapping[str, Any]) -> None:
+    """The type's rules over several fields (an event ends after it starts), on the record as
+    it would be written: ``columns`` over the row ``before`` (or the defaults of a new one).
+    The importer runs the same rules (:func:`hub.content.checking.check_values`)."""
+    declared = kind.declared
+    if not declared.checks:
+        return
+    record: dict[str, Any] = {}
+    for name, spec in declared.fields.items():
+        if spec.column in columns:
+            record[name] = columns[spec.column]
+        elif before is not None:
+            record[name] = before.get(spec.column)
+        elif spec.default is not NO_DEFAULT:
+            record[name] = spec.default
+    problems = Problems()
+    for rule in declared.checks:
+        for name, message in rule(record):
+            label = declared.fields[name].label
+            problems.add(label, f"{label}: {message.rstrip('.')}.")
+    problems.raise_if_any()
 
 
 async def read_row(kind: Kind, pk: int) -> dict[str, Any] | None:
@@ -186,6 +209,7 @@ async def create(
 ) -> Change:
     change = Change()
     async with in_transaction():
+        check_record(kind, None, columns)
         problems = Problems()
         await check_slug_free(kind, columns, None, problems)
         problems.raise_if_any()
@@ -231,6 +255,7 @@ async def update(
             await guard(context, before)
         if before["version"] != version:
             raise conflict(kind, version, before["version"])
+        check_record(kind, before, columns)
         problems = Problems()
         await check_slug_free(kind, columns, pk, problems)
         problems.raise_if_any()

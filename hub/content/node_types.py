@@ -78,6 +78,10 @@ def python_type(spec: Field) -> Any:
         served = int
     elif spec.kind is ColumnKind.DATETIME:
         served = datetime
+    elif spec.kind is ColumnKind.BOOLEAN:
+        served = bool
+    elif spec.kind is ColumnKind.DECIMAL:
+        served = float
     elif spec.kind is ColumnKind.ENUM:
         assert spec.choices is not None
         if not has_enum_definition(spec.choices):
