@@ -46,6 +46,7 @@ from hub.content.models import (
     Theme,
 )
 from hub.content.node_types import declared_here, node_type
+from hub.content.part_editing import part_mutations
 from hub.content.post_lists import PostFilter, filter_posts
 from hub.content.registry import ContentTypes, content_types
 from hub.content.serving import Served, served
@@ -170,6 +171,7 @@ __all__ = [
     "open_database",
     "paginate",
     "parse_key",
+    "part_mutations",
     "plugin_calls",
     "public_id_column",
     "public_posts_filter",

@@ -68,7 +68,7 @@ def input_fields(declared: ContentType) -> tuple[Field, ...]:
     )
 
 
-def _create_field(spec: Field) -> tuple[str, Any, Any]:
+def create_field(spec: Field) -> tuple[str, Any, Any]:
     name = spec.graphql_name
     described = "HTML; sanitised before it is stored." if spec.kind is ColumnKind.HTML else None
     if spec.kind is ColumnKind.FOREIGN_KEY:
@@ -100,7 +100,7 @@ def a_or_an(label: str) -> str:
 
 def create_input(declared: ContentType) -> Any:
     lifecycle = declared.editing is not None and declared.editing.lifecycle
-    fields = [_create_field(spec) for spec in input_fields(declared)]
+    fields = [create_field(spec) for spec in input_fields(declared)]
     fields += [
         (name, list[relay.GlobalID], _field(default_factory=list)) for name in declared.links
     ]
