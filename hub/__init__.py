@@ -49,7 +49,7 @@ from hub.content.node_types import declared_here, node_type
 from hub.content.part_editing import part_mutations
 from hub.content.post_lists import PostFilter, filter_posts
 from hub.content.registry import ContentTypes, content_types
-from hub.content.serving import Served, served
+from hub.content.serving import Edited, Served, edited, served
 from hub.content.validation import (
     check_country_code,
     check_language_tag,
@@ -99,6 +99,7 @@ __all__ = [
     "Context",
     "CostHint",
     "Edge",
+    "Edited",
     "Editing",
     "ErrorCode",
     "EventKind",
@@ -155,6 +156,7 @@ __all__ = [
     "declare",
     "declared_here",
     "dispatch_content_events",
+    "edited",
     "fill_public_ids",
     "filter_posts",
     "global_id",

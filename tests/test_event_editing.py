@@ -227,9 +227,7 @@ async def test_bad_input_gets_field_errors_and_writes_nothing(
     assert await AuditEntry.filter(action="event.update").count() == 0
 
 
-async def test_a_created_event_is_searched_and_exported(
-    hub: Starlette, gql: GraphQLClient
-) -> None:
+async def test_a_created_event_is_searched_and_exported(hub: Starlette, gql: GraphQLClient) -> None:
     gql.headers.update(await sign_in_with("events:write"))
     await create(gql)
 

@@ -123,9 +123,35 @@ async def read_row(kind: Kind, pk: int) -> dict[str, Any] | None:
     return row
 
 
+async def check_links_free(kind: Kind, owner_id: int, links: Mapping[str, list[int]]) -> None:
+    """A link table whose target column is unique (a post appeals for one campaign at most)
+    refuses a target another object holds: said here, rather than as the database's error."""
+    problems = Problems()
+    for name, ids in links.items():
+        link = kind.declared.links[name]
+        column = link.through._meta.fields_map.get(link.column)
+        if not ids or column is None or not column.unique:
+            continue
+        held = await (
+            link.through.filter(**{f"{link.column}__in": ids})
+            .exclude(**{link.owner_column: owner_id})
+            .values_list(link.column, flat=True)
+        )
+        if held:
+            target = link.target.lower()
+            problems.add(
+                name,
+                f"{name}: {len(held)} of these {target} IDs already belong to another "
+                f"{kind.label}; a {target} belongs to one {kind.label} at most.",
+                ErrorCode.TAKEN,
+            )
+    problems.raise_if_any()
+
+
 async def write_links(
     kind: Kind, owner_id: int, links: Mapping[str, list[int]], replace: bool
 ) -> None:
+    await check_links_free(kind, owner_id, links)
     for name, ids in links.items():
         link = kind.declared.links[name]
         if replace:

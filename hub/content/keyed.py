@@ -40,7 +40,9 @@ class KeyedStatement:
         self.statements: dict[tuple[str, int], str] = {}
         self.converters: dict[tuple[str, ...], list[tuple[str, Converter]]] = {}
 
-    def _converters(self, model: type[Model], names: tuple[str, ...]) -> list[tuple[str, Converter]]:
+    def _converters(
+        self, model: type[Model], names: tuple[str, ...]
+    ) -> list[tuple[str, Converter]]:
         """The columns the driver does not give as Python values: dates and booleans."""
         found = self.converters.get(names)
         if found is None:

@@ -103,7 +103,7 @@ def _value_field(spec: Field) -> Any:
     )
 
 
-def _version_field(declared: ContentType) -> Any:
+def version_field(declared: ContentType) -> Any:
     loader = version_loader(declared)
 
     async def version(self: Any, info: Info) -> int:
@@ -179,7 +179,7 @@ def node_type(declared: ContentType, extras: type | None = None) -> Any:
             link.loader, list_of(ref(link.target)), description=link.description or None
         )
     if declared.editing is not None:
-        resolvers["version"] = _version_field(declared)
+        resolvers["version"] = version_field(declared)
 
     body = type(
         f"{declared.name}Type",

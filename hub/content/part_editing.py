@@ -23,7 +23,7 @@ from hub.access.audit import record_change
 from hub.content.checking import check_values
 from hub.content.core_types import BY_NAME
 from hub.content.declarations import ContentType
-from hub.content.edit_types import create_field, a_or_an, strawberry_class
+from hub.content.edit_types import a_or_an, create_field, strawberry_class
 from hub.content.editing import Change, Kind, changed_values
 from hub.content.editor import attempt, mutation
 from hub.content.field_errors import ErrorCode, FieldError, Problems, Refused
@@ -54,7 +54,8 @@ def part_mutations(
     ``references``: the plugin type ``declared`` is part of, by name (the core's are known).
     """
     owner = _owner(declared, references or {})
-    assert declared.part_of is not None and declared.editing is not None
+    assert declared.part_of is not None
+    assert declared.editing is not None
     key = declared.fields[declared.part_of]
     owner_label, owner_field = key.label, camel(owner.name)
     values = [spec for spec in declared.writable if spec.name != declared.part_of]
