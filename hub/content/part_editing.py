@@ -49,7 +49,8 @@ def _owner(declared: ContentType, references: Mapping[str, ContentType]) -> Cont
 def part_mutations(
     declared: ContentType, references: Mapping[str, ContentType] | None = None
 ) -> type:
-    """``set<Name>``, as a Strawberry type to merge into the ``Mutation`` root (see the module).
+    """``set<Name>(input: {<owner>: ID!, ...})`` for a type declared ``part_of`` another: the
+    part set whole on its owner, audited and told after the commit (a ``Mutation`` root part).
 
     ``references``: the plugin type ``declared`` is part of, by name (the core's are known).
     """
