@@ -41,11 +41,12 @@ from hub.content.models import (
     Theme,
 )
 from hub.content.node_types import declared_here, node_type
+from hub.content.part_editing import part_mutations
 from hub.content.post_lists import PostFilter, filter_posts
 from hub.content.redirects import redirected_post_id
 from hub.content.registry import ContentTypes, content_types
 from hub.content.row_readers import RowReader, row_reader
-from hub.content.serving import Served, served
+from hub.content.serving import Edited, Served, edited, served
 from hub.content.validation import (
     check_country_code,
     check_language_tag,
@@ -95,6 +96,7 @@ __all__ = [
     "Context",
     "CostHint",
     "Edge",
+    "Edited",
     "Editing",
     "ErrorCode",
     "EventKind",
@@ -151,6 +153,7 @@ __all__ = [
     "declare",
     "declared_here",
     "dispatch_content_events",
+    "edited",
     "fill_public_ids",
     "filter_posts",
     "global_id",
@@ -167,6 +170,7 @@ __all__ = [
     "open_database",
     "paginate",
     "parse_key",
+    "part_mutations",
     "plugin_calls",
     "public_id_column",
     "public_posts_filter",

@@ -23,7 +23,7 @@ from hub.sql_shapes import rendered
 Converter = Callable[[Any], Any]
 
 
-def _datetime_converter(field: DatetimeField[Any]) -> Converter:
+def datetime_converter(field: DatetimeField[Any]) -> Converter:
     convert = field.to_python_value
 
     def to_python(value: Any) -> Any:
@@ -51,7 +51,7 @@ def _converters(model: type[Model], names: list[str]) -> list[tuple[str, Convert
         if name in native:
             continue
         if isinstance(field, DatetimeField):
-            converters.append((name, _datetime_converter(field)))
+            converters.append((name, datetime_converter(field)))
         else:
             converters.append((name, field.to_python_value))
     return converters

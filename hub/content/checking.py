@@ -160,7 +160,9 @@ def _datetime_checker(spec: Field) -> Checker:
         else:
             raise Refusal(f"must be an ISO 8601 date and time, not {type(value).__name__}")
         if moment.tzinfo is None:
-            raise Refusal(f"{value!r} has no time zone (end it with Z or +hh:mm)")
+            # A mutation's DateTime arrives parsed: show it as the client wrote it.
+            shown = moment.isoformat() if isinstance(value, datetime) else value
+            raise Refusal(f"{shown!r} has no time zone (end it with Z or +hh:mm)")
         return moment.astimezone(UTC)
 
     return checked

@@ -69,7 +69,7 @@ def input_fields(declared: ContentType) -> tuple[Field, ...]:
     )
 
 
-def _create_field(spec: Field) -> tuple[str, Any, Any]:
+def create_field(spec: Field) -> tuple[str, Any, Any]:
     name = spec.graphql_name
     described = "HTML; sanitised before it is stored." if spec.kind is ColumnKind.HTML else None
     if spec.kind is ColumnKind.FOREIGN_KEY:
@@ -94,9 +94,14 @@ def _identity(declared: ContentType) -> list[tuple[str, Any, Any]]:
     ]
 
 
+def a_or_an(label: str) -> str:
+    """``a post``, ``an event``: the label with its indefinite article, for descriptions."""
+    return f"{'an' if label[:1] in 'aeiou' else 'a'} {label}"
+
+
 def create_input(declared: ContentType) -> Any:
     lifecycle = declared.editing is not None and declared.editing.lifecycle
-    fields = [_create_field(spec) for spec in input_fields(declared)]
+    fields = [create_field(spec) for spec in input_fields(declared)]
     fields += [
         (name, list[relay.GlobalID], _field(default_factory=list)) for name in declared.links
     ]
@@ -111,7 +116,7 @@ def update_input(declared: ContentType) -> Any:
     fields += [(name, list[relay.GlobalID] | None, _field(UNSET)) for name in declared.links]
     return strawberry_class(
         f"Update{declared.name}Input",
-        f"Changes to a {declared.label}: fields left out stay as they are.",
+        f"Changes to {a_or_an(declared.label)}: fields left out stay as they are.",
         fields,
         is_input=True,
     )

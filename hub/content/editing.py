@@ -21,6 +21,7 @@ from hub.access.audit import jsonable, record_change
 from hub.content import core_types
 from hub.content.content_type import ContentType
 from hub.content.field_errors import ErrorCode, FieldError, Problems, Refused
+from hub.content.field_kinds import NO_DEFAULT
 from hub.content.models import PostStatus
 from hub.content.redirects import remember_old_slug
 from hub.content.types import PostType
@@ -87,6 +88,29 @@ async def check_slug_free(
         )
 
 
+def check_record(kind: Kind, before: Mapping[str, Any] | None, columns: Mapping[str, Any]) -> None:
+    """The type's rules over several fields (an event ends after it starts), on the record as
+    it would be written: ``columns`` over the row ``before`` (or the defaults of a new one).
+    The importer runs the same rules (:func:`hub.content.checking.check_values`)."""
+    declared = kind.declared
+    if not declared.checks:
+        return
+    record: dict[str, Any] = {}
+    for name, spec in declared.fields.items():
+        if spec.column in columns:
+            record[name] = columns[spec.column]
+        elif before is not None:
+            record[name] = before.get(spec.column)
+        elif spec.default is not NO_DEFAULT:
+            record[name] = spec.default
+    problems = Problems()
+    for rule in declared.checks:
+        for name, message in rule(record):
+            label = declared.fields[name].label
+            problems.add(label, f"{label}: {message.rstrip('.')}.")
+    problems.raise_if_any()
+
+
 async def read_row(kind: Kind, pk: int) -> dict[str, Any] | None:
     """The row as the payload, the audit and the events see it, with its link lists as ids."""
     row: dict[str, Any] | None = await kind.model.filter(id=pk).first().values(*kind.fields)
@@ -101,9 +125,35 @@ async def read_row(kind: Kind, pk: int) -> dict[str, Any] | None:
     return row
 
 
+async def check_links_free(kind: Kind, owner_id: int, links: Mapping[str, list[int]]) -> None:
+    """A link table whose target column is unique (a post appeals for one campaign at most)
+    refuses a target another object holds: said here, rather than as the database's error."""
+    problems = Problems()
+    for name, ids in links.items():
+        link = kind.declared.links[name]
+        column = link.through._meta.fields_map.get(link.column)
+        if not ids or column is None or not column.unique:
+            continue
+        held = await (
+            link.through.filter(**{f"{link.column}__in": ids})
+            .exclude(**{link.owner_column: owner_id})
+            .values_list(link.column, flat=True)
+        )
+        if held:
+            target = link.target.lower()
+            problems.add(
+                name,
+                f"{name}: {len(held)} of these {target} IDs already belong to another "
+                f"{kind.label}; a {target} belongs to one {kind.label} at most.",
+                ErrorCode.TAKEN,
+            )
+    problems.raise_if_any()
+
+
 async def write_links(
     kind: Kind, owner_id: int, links: Mapping[str, list[int]], replace: bool
 ) -> None:
+    await check_links_free(kind, owner_id, links)
     for name, ids in links.items():
         link = kind.declared.links[name]
         if replace:
@@ -187,6 +237,7 @@ async def create(
 ) -> Change:
     change = Change()
     async with in_transaction():
+        check_record(kind, None, columns)
         problems = Problems()
         await check_slug_free(kind, columns, None, problems)
         problems.raise_if_any()
@@ -232,6 +283,7 @@ async def update(
             await guard(context, before)
         if before["version"] != version:
             raise conflict(kind, version, before["version"])
+        check_record(kind, before, columns)
         problems = Problems()
         await check_slug_free(kind, columns, pk, problems)
         problems.raise_if_any()

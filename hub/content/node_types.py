@@ -80,6 +80,10 @@ def python_type(spec: Field) -> Any:
         served = int
     elif spec.kind is ColumnKind.DATETIME:
         served = datetime
+    elif spec.kind is ColumnKind.BOOLEAN:
+        served = bool
+    elif spec.kind is ColumnKind.DECIMAL:
+        served = float
     elif spec.kind is ColumnKind.ENUM:
         assert spec.choices is not None
         if not has_enum_definition(spec.choices):
@@ -101,7 +105,7 @@ def _value_field(spec: Field) -> Any:
     )
 
 
-def _version_field(declared: ContentType) -> Any:
+def version_field(declared: ContentType) -> Any:
     loader = version_loader(declared)
 
     async def version(self: Any, info: Info) -> int:
@@ -177,7 +181,7 @@ def node_type(declared: ContentType, extras: type | None = None) -> Any:
             link.loader, list_of(ref(link.target)), description=link.description or None
         )
     if declared.editing is not None:
-        resolvers["version"] = _version_field(declared)
+        resolvers["version"] = version_field(declared)
 
     body = type(
         f"{declared.name}Type",

@@ -52,7 +52,7 @@ def by_id(
     return load
 
 
-def _versions(declared: ContentType) -> LoaderFactory:
+def versions(declared: ContentType) -> LoaderFactory:
     async def load(ids: Sequence[int]) -> list[int | None]:
         rows = await declared.model.filter(id__in=list(ids)).values_list("id", "version")
         versions = dict(rows)
@@ -127,7 +127,7 @@ def type_loaders(
         by_public_id_loader(declared): lambda _context: DataLoader(load_fn=by_public_id),
     }
     if declared.editing is not None:
-        loaders[version_loader(declared)] = _versions(declared)
+        loaders[version_loader(declared)] = versions(declared)
     for spec in declared.fields.values():
         if spec.kind is ColumnKind.FOREIGN_KEY and not spec.private:
             loaders[f"{declared.plural}_by_{spec.name}"] = _by_key(

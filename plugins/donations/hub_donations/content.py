@@ -1,7 +1,9 @@
 """The campaign, declared once: its fields, limits, links and checks.
 
 The hub derives from it the columns loaders read, ``CampaignType.from_row``, the validation
-shared by imports and mutations, import/export records, search documents and the content
+shared by imports and mutations, ``createCampaign``/``updateCampaign``/``deleteCampaign`` with
+versions, audit and the scope ``donations:write`` (``hub.edited``: the ``Campaign`` type stays
+hand-written for its money fields), import/export records, search documents and the content
 events ``campaign.changed`` and ``campaign.deleted``. Donations are not content: they come from
 payment providers and stay the plugin's own (``hub donations export``).
 """
@@ -12,9 +14,10 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from hub import ContentType, declare
+from hub import ContentType, Editing, declare
 from hub_donations import models
 from hub_donations.currency import exponent
+from hub_donations.permissions import WRITE
 
 
 def _check_currency(code: str) -> None:
@@ -67,4 +70,14 @@ CAMPAIGN = ContentType(
     },
     checks=(_closes_after_it_opens,),
     by_id_loader="donations_campaign_by_id",
+    editing=Editing(
+        scopes=(WRITE,),
+        descriptions={
+            "create": "Create a fundraising campaign (a DRAFT unless `status` says otherwise). "
+            "`goal` is in minor units of `currency` (cents for EUR).",
+            "update": "Change a campaign: fields left out stay as they are; `sections` and "
+            "`posts`, when given, replace the lists.",
+            "delete": "Delete a campaign with its donations and totals.",
+        },
+    ),
 )

@@ -59,6 +59,8 @@ class Campaign(Model):
     opens_at = fields.DatetimeField(null=True)
     closes_at = fields.DatetimeField(null=True)
     status = fields.CharEnumField(CampaignStatus, max_length=16, default=CampaignStatus.DRAFT)
+    # Goes up with every change through the API (optimistic concurrency, as core content).
+    version = fields.IntField(default=1, db_default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

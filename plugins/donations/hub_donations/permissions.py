@@ -10,6 +10,7 @@ from hub import RequireScope, Scope
 
 READ_PRIVATE = "donations:read-private"
 CONFIRM = "donations:confirm"
+WRITE = "donations:write"
 
 # ``hub`` does not export the access plugin's ``Role``; it is a StrEnum, so a role's value
 # stands for it ("editor" == Role.EDITOR).
@@ -22,6 +23,12 @@ SCOPES: tuple[Scope, ...] = (
         "Confirm that an offline pledge's money arrived, so it counts towards its campaign.",
         EDITORS,  # type: ignore[arg-type]
     ),
+    Scope(
+        WRITE,
+        "Create, change and delete fundraising campaigns (createCampaign, updateCampaign, "
+        "deleteCampaign).",
+        EDITORS,  # type: ignore[arg-type]
+    ),
 )
 
-__all__ = ["CONFIRM", "READ_PRIVATE", "SCOPES", "RequireScope"]
+__all__ = ["CONFIRM", "READ_PRIVATE", "SCOPES", "WRITE", "RequireScope"]

@@ -107,7 +107,11 @@ def register_scalars() -> Mapping[object, ScalarDefinition]:
 
 @hookimpl
 def register_type_extensions() -> Mapping[str, Sequence[type]]:
-    return {"Section": [types.SectionCampaignFields], "Post": [types.PostCampaignFields]}
+    return {
+        "Section": [types.SectionCampaignFields],
+        "Post": [types.PostCampaignFields],
+        "Campaign": [types.EDITED.fields],
+    }
 
 
 @hookimpl
@@ -117,7 +121,7 @@ def register_queries() -> Sequence[type]:
 
 @hookimpl
 def register_mutations() -> Sequence[type]:
-    return [mutations.DonationMutations]
+    return [mutations.DonationMutations, *types.EDITED.mutations]
 
 
 @hookimpl
@@ -127,7 +131,7 @@ def register_subscriptions() -> Sequence[type]:
 
 @hookimpl
 def register_dataloaders() -> Mapping[str, LoaderFactory]:
-    return loaders.dataloaders()
+    return {**loaders.dataloaders(), **types.EDITED.loaders}
 
 
 @hookimpl

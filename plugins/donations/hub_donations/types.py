@@ -20,6 +20,7 @@ from hub import (
     SectionRef,
     SortColumn,
     UserError,
+    edited,
     nodes_by_pk,
     paginate,
     ref,
@@ -238,6 +239,10 @@ class CampaignType(relay.Node):
 
 # ``from_row`` comes from the declaration: one generated function (see ``hub.row_reader``).
 CampaignType.from_row = row_reader(CAMPAIGN, CampaignType)
+
+#: ``createCampaign``/``updateCampaign``/``deleteCampaign``, ``Campaign.version`` and its loader,
+#: derived from the declaration; the type itself stays hand-written (money, totals, donations).
+EDITED = edited(CAMPAIGN, CampaignType.from_row)
 
 
 @strawberry.type(name="CampaignProgress", description="A campaign's figures at one moment.")

@@ -1,9 +1,11 @@
 """The event, declared once: its fields, limits and checks, read by every part of the hub.
 
-The hub derives from it the columns loaders read, ``EventType.from_row`` (times served in the
-event's own zone), the validation shared by imports and mutations, import/export records,
-search documents (the ``searchable`` fields) and the content events ``event.changed`` and
-``event.deleted``. Participants (a section or anyone by name) stay the plugin's own relation.
+The hub derives from it the ``Event`` GraphQL type and its loaders (times served in the event's
+own zone), ``createEvent``/``updateEvent``/``deleteEvent`` with versions, audit and the scope
+``events:write``, the validation shared by imports and mutations (the period rule below runs on
+both), import/export records, search documents (the ``searchable`` fields) and the content events
+``event.changed`` and ``event.deleted``. Participants (a section or anyone by name) stay the
+plugin's own relation.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ from typing import Any
 
 from tortoise.exceptions import ValidationError
 
-from hub import ContentType, declare
+from hub import ContentType, Editing, declare
 from hub_events import models
 from hub_events.validation import check_period
+
+#: Who may create, change and delete events (``hub_events.plugin.register_scopes``).
+WRITE = "events:write"
 
 
 def _a_period(event: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -80,5 +85,14 @@ EVENT = ContentType(
         "updated_at": declare.datetime_field(read_only=True, on_type=False),
     },
     checks=(_a_period,),
-    by_id_loader="events_by_id",
+    editing=Editing(
+        scopes=(WRITE,),
+        descriptions={
+            "create": "Create an event. An all-day event runs from midnight to midnight in its "
+            "`timezone`; `endsAt` is midnight after its last day.",
+            "update": "Change an event: fields left out stay as they are. `version` is the one "
+            "you read; a stale one is a CONFLICT.",
+            "delete": "Delete an event; its list of participants goes with it.",
+        },
+    ),
 )

@@ -9,23 +9,14 @@ from strawberry.dataloader import DataLoader
 
 from hub import Context, LoaderFactory
 from hub_events.content import EVENT
-from hub_events.models import Event, EventParticipant
+from hub_events.models import EventParticipant
 from hub_events.timing import ordering, when
-from hub_events.types import EventType, Participant
+from hub_events.types import EVENTS, EventRef, EventType, Participant
 
 #: The columns an event is read with, from its declaration.
 EVENT_FIELDS = EVENT.row_columns
 
 SectionKey = tuple[int, bool | None]
-
-
-def _events_by_id(context: Context) -> DataLoader[int, EventType | None]:
-    async def load(ids: Sequence[int]) -> list[EventType | None]:
-        rows = await Event.filter(id__in=list(ids)).values(*EVENT_FIELDS)
-        found = {row["id"]: EventType.from_row(row) for row in rows}
-        return [found.get(key) for key in ids]
-
-    return DataLoader(load_fn=load)
 
 
 def _participants(context: Context) -> DataLoader[int, list[Participant]]:
@@ -44,12 +35,12 @@ def _participants(context: Context) -> DataLoader[int, list[Participant]]:
     return DataLoader(load_fn=load)
 
 
-def _events_by_section(context: Context) -> DataLoader[SectionKey, list[EventType]]:
+def _events_by_section(context: Context) -> DataLoader[SectionKey, list[EventRef]]:
     """Keyed by (section id, upcoming): one statement per distinct ``upcoming`` in the batch."""
     selected = {f"event_{field}": f"event__{field}" for field in EVENT_FIELDS}
 
-    async def load(keys: Sequence[SectionKey]) -> list[list[EventType]]:
-        groups: dict[SectionKey, list[EventType]] = defaultdict(list)
+    async def load(keys: Sequence[SectionKey]) -> list[list[EventRef]]:
+        groups: dict[SectionKey, list[EventRef]] = defaultdict(list)
         for upcoming in dict.fromkeys(upcoming for _, upcoming in keys):
             section_ids = [section for section, wanted in keys if wanted is upcoming]
             rows = await (
@@ -71,8 +62,9 @@ def _events_by_section(context: Context) -> DataLoader[SectionKey, list[EventTyp
 
 
 def dataloaders() -> Mapping[str, LoaderFactory]:
+    """The plugin's own loaders, and those derived from the declaration (``event_by_id``, ...)."""
     return {
-        "events_by_id": _events_by_id,
+        **EVENTS.loaders,
         "events_participants": _participants,
         "events_by_section": _events_by_section,
     }

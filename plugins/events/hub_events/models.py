@@ -44,6 +44,9 @@ class Event(Model):
     city = fields.CharField(max_length=200, default="")
     country_code = fields.CharField(max_length=2, default="", validators=[check_country_code])
     url = fields.CharField(max_length=500, default="", validators=[check_url])
+    # Goes up with every change through the API: an update names the version it edits, so a
+    # stale one is refused instead of overwriting a colleague's work.
+    version = fields.IntField(default=1, db_default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

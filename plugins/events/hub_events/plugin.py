@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute
 
-from hub import ContentType, LoaderFactory, ModelApp, Setting, Settings, hookimpl
+from hub import ContentType, LoaderFactory, ModelApp, Role, Scope, Setting, Settings, hookimpl
 from hub_events import calendar, content, demo, loaders, queries, settings, types
 
 
@@ -26,9 +26,20 @@ def register_content_types() -> Sequence[ContentType]:
     return [content.EVENT]
 
 
+@hookimpl(optionalhook=True)  # the access plugin's hook: still loads without it
+def register_scopes() -> Sequence[Scope]:
+    return [
+        Scope(
+            content.WRITE,
+            "Create, change and delete events (createEvent, updateEvent, deleteEvent).",
+            frozenset({Role.EDITOR}),
+        )
+    ]
+
+
 @hookimpl
 def register_types() -> Sequence[type]:
-    return [types.EventType]
+    return types.EVENTS.types
 
 
 @hookimpl
@@ -39,6 +50,11 @@ def register_type_extensions() -> Mapping[str, Sequence[type]]:
 @hookimpl
 def register_queries() -> Sequence[type]:
     return [queries.EventQueries]
+
+
+@hookimpl
+def register_mutations() -> Sequence[type]:
+    return types.EVENTS.mutations
 
 
 @hookimpl

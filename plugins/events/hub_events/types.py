@@ -2,57 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import strawberry
-from strawberry import relay
 
-from hub import Info, RowReader, SectionRef, nodes_by_pk, ref, row_reader
+from hub import Info, SectionRef, ref, served
 from hub_events.content import EVENT
 
 if TYPE_CHECKING:
-    EventRef: TypeAlias = "EventType"
+    EventRef: TypeAlias = Any
 else:
     # The schema composes "Event" from this body and other plugins' extensions: refer by name.
     EventRef = ref("Event")
 
 
-def _described(name: str) -> str:
-    return EVENT.fields[name].description
-
-
-@strawberry.type(name="Event", description=EVENT.description)
-class EventType(relay.Node):
-    id: relay.NodeID[int]
-    # Read with the row (row_columns); the stable id export and import carry.
-    public_id: strawberry.Private[str | None] = None
-    slug: str
-    title: str
-    description: str
-    starts_at: datetime = strawberry.field(description=_described("starts_at"))
-    ends_at: datetime = strawberry.field(description=_described("ends_at"))
-    timezone: str = strawberry.field(description=_described("timezone"))
-    all_day: bool = strawberry.field(description=_described("all_day"))
-    venue: str
-    city: str
-    country_code: str | None = strawberry.field(description=_described("country_code"))
-    url: str | None = strawberry.field(description=_described("url"))
-    from_row: ClassVar[RowReader[EventType]]
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[EventType | None]:
-        events: list[EventType | None] = await nodes_by_pk(info, "events_by_id", node_ids, required)
-        return events
+class EventExtras:
+    """What the declaration cannot say: who takes part (the plugin's own relation)."""
 
     @strawberry.field(description="The hub sections taking part, in the order they are listed.")
     async def sections(self, info: Info) -> list[SectionRef]:
+        event_id: int = self.id  # type: ignore[attr-defined]
         participants: list[Participant] = await info.context.loaders["events_participants"].load(
-            self.id
+            event_id
         )
         section_ids = [p.section_id for p in participants if p.section_id is not None]
         # The core's own loader builds the Section objects: one batched statement for all events.
@@ -63,15 +35,11 @@ class EventType(relay.Node):
         description="Everyone taking part, sections and others (networks, representatives)."
     )
     async def participants(self, info: Info) -> list[EventParticipantType]:
+        event_id: int = self.id  # type: ignore[attr-defined]
         participants: list[Participant] = await info.context.loaders["events_participants"].load(
-            self.id
+            event_id
         )
         return [EventParticipantType(name=p.name, section_id=p.section_id) for p in participants]
-
-
-#: Makes an ``EventType`` from a row of ``EVENT.row_columns``, its times in its own zone (the
-#: database gives UTC; the event's offsets say what time it is where it happens).
-EventType.from_row = row_reader(EVENT, EventType)
 
 
 @dataclass(frozen=True)
@@ -100,7 +68,7 @@ class EventParticipantType:
 async def section_events(
     root: SectionRef, info: Info, upcoming: bool | None = None
 ) -> list[EventRef]:
-    events: list[EventType] = await info.context.loaders["events_by_section"].load(
+    events: list[EventRef] = await info.context.loaders["events_by_section"].load(
         (root.id, upcoming)
     )
     return events
@@ -117,3 +85,12 @@ class SectionEventFields:
             "soonest first; `false`: ended, most recent first; null: all, earliest first."
         ),
     )
+
+
+#: The GraphQL API derived from the declaration: the ``Event`` type (its times served in the
+#: event's own zone by ``from_row``), its loaders and ``createEvent``/``updateEvent``/
+#: ``deleteEvent``. The lists (``events(upcoming, section)``) stay the plugin's own: "upcoming"
+#: and "taking part" are not declared fields.
+EVENTS = served(EVENT, EventExtras)
+#: The ``Event`` type; ``EventType.from_row`` makes one from a row of ``EVENT.row_columns``.
+EventType: Any = EVENTS.node

@@ -4,12 +4,19 @@ Declared, a location is written like any content (imports and exports carry it, 
 section's slug, and the editing layer checks it with the same rules), and its changes are told
 as ``section_location.changed``/``.deleted`` events about its section, so caches forget the
 answers that showed the section. The core knows nothing of it: the registry does.
+
+``Editing`` gives it ``setSectionLocation(input: {section, lat, lng, city, region})`` under the
+scope ``sections-map:write`` (``hub.part_mutations``): checked by the same rules, audited under
+the section, and told as ``section_location.changed`` after the commit.
 """
 
 from __future__ import annotations
 
-from hub import ContentType, declare
+from hub import ContentType, Editing, declare
 from hub_sections_map import models
+
+#: Who may place sections on the map (``hub_sections_map.plugin.register_scopes``).
+WRITE = "sections-map:write"
 
 SECTION_LOCATION = ContentType(
     "SectionLocation",
@@ -52,4 +59,5 @@ SECTION_LOCATION = ContentType(
         "updated_at": declare.datetime_field(read_only=True, on_type=False),
     },
     part_of="section",
+    editing=Editing(scopes=(WRITE,)),
 )

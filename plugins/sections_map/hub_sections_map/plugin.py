@@ -14,9 +14,12 @@ from hub import (
     LoaderFactory,
     ModelApp,
     PluginMetadata,
+    Role,
+    Scope,
     Setting,
     Settings,
     hookimpl,
+    part_mutations,
 )
 from hub_sections_map import content, loaders, placement, queries, routes, settings, types
 
@@ -50,6 +53,22 @@ def register_type_extensions() -> Mapping[str, Sequence[type]]:
 @hookimpl
 def register_queries() -> Sequence[type]:
     return [queries.SectionsMapQueries]
+
+
+@hookimpl
+def register_mutations() -> Sequence[type]:
+    return [part_mutations(content.SECTION_LOCATION)]
+
+
+@hookimpl(optionalhook=True)  # the access plugin's hook: still loads without it
+def register_scopes() -> Sequence[Scope]:
+    return [
+        Scope(
+            content.WRITE,
+            "Place sections on the map (setSectionLocation).",
+            frozenset({Role.EDITOR}),
+        )
+    ]
 
 
 @hookimpl
