@@ -132,12 +132,12 @@ async def dispatch_content_events(pm: pluggy.PluginManager, events: Iterable[Con
     for impl in implementations(pm, "content_event"):
         for event in pending:
             what = f"{event.kind.value} for {event.type_name} {event.slug!r}"
-            await _call(pm, impl, "content_event", {"event": event}, what)
+            await _call(pm, impl, "content_event", {"event": event, "plugin_manager": pm}, what)
     for impl in implementations(pm, "content_events"):
         for start in range(0, len(pending), BATCH_SIZE):
             batch = pending[start : start + BATCH_SIZE]
             what = f"a batch of {len(batch)} content events"
-            await _call(pm, impl, "content_events", {"events": batch}, what)
+            await _call(pm, impl, "content_events", {"events": batch, "plugin_manager": pm}, what)
 
 
 async def _call(

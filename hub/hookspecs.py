@@ -272,7 +272,9 @@ def publication_problems(
 
 
 @hookspec
-def content_event(event: ContentEvent) -> Awaitable[None] | None:
+def content_event(
+    event: ContentEvent, plugin_manager: pluggy.PluginManager
+) -> Awaitable[None] | None:
     """React to a committed change of content: ``event.kind`` is ``<type>.<action>``
     (``post.published``, ``event.changed``, ``petition.signed``), for any declared type.
 
@@ -281,11 +283,15 @@ def content_event(event: ContentEvent) -> Awaitable[None] | None:
     Changes committed by another process (a worker, a CLI command) arrive too, with
     ``event.remote`` true: skip them when you write shared state (a row, an index, a webhook),
     which that process's handlers did; react when you keep state in this process (a cache).
+    A handler that changes content of its own tells it in turn, after its commit:
+    ``await hub.dispatch_content_events(plugin_manager, [...])``.
     """
 
 
 @hookspec
-def content_events(events: Sequence[ContentEvent]) -> Awaitable[None] | None:
+def content_events(
+    events: Sequence[ContentEvent], plugin_manager: pluggy.PluginManager
+) -> Awaitable[None] | None:
     """React to committed changes in batches, instead of one ``content_event`` call per change.
 
     Implement it when handling many at once is cheaper (a search index, a CDN purge). An import

@@ -30,9 +30,9 @@ from hub.content.declarations import NO_DEFAULT, ColumnKind
 from hub.events import dispatch_content_events
 from hub.fanout import decode, encode
 from hub.hookimpl import hookimpl
-from tests import petitions_plugin
 from tests.conftest import GraphQLClient
-from tests.petitions_plugin import PETITION, PetitionRecord
+from tests.petitions import plugin as petitions_plugin
+from tests.petitions.plugin import PETITION, Petition
 
 #: What the recording CDN plugin was told to purge, in order.
 purges: list[list[str]] = []
@@ -92,7 +92,7 @@ async def test_a_third_party_type_is_searched_filtered_by_section_and_forgotten(
 ) -> None:
     spain = await Section.create(slug="wilpf-spain", name="WILPF Spain", country_code="ES")
     await Section.create(slug="wilpf-germany", name="WILPF Germany", country_code="DE")
-    petition = await PetitionRecord.create(
+    petition = await Petition.create(
         slug="ban-the-bomb", title="Ban the bomb", demand="Sign the nuclear treaty", section=spain
     )
     assert await found(gql, "nuclear") == []  # nobody told search yet
@@ -108,7 +108,7 @@ async def test_a_third_party_type_is_searched_filtered_by_section_and_forgotten(
     assert await found(gql, "nuclear", section="wilpf-spain") == [("Petition", "ban-the-bomb")]
     assert await found(gql, "nuclear", section="wilpf-germany") == []
 
-    await PetitionRecord.filter(id=petition.id).update(title="Abolish warheads")
+    await Petition.filter(id=petition.id).update(title="Abolish warheads")
     await tell(hub, PETITION, "changed", petition.id, petition.slug)
     assert await found(gql, "bomb") == []
     assert await found(gql, "warheads") == [("Petition", "ban-the-bomb")]
@@ -121,13 +121,13 @@ async def test_a_third_party_type_is_searched_filtered_by_section_and_forgotten(
 async def test_a_change_to_a_third_party_type_purges_the_answers_that_showed_it(
     hub: Starlette, client: httpx.AsyncClient
 ) -> None:
-    petition = await PetitionRecord.create(slug="ban-the-bomb", title="Ban the bomb")
+    petition = await Petition.create(slug="ban-the-bomb", title="Ban the bomb")
     query = '{ petition(slug: "ban-the-bomb") { id title signatures } }'
     first = await cached_get(client, query)
     assert first["petition"]["title"] == "Ban the bomb"
 
     # Written behind the hub's back: the cached answer stays, which shows it is cached.
-    await PetitionRecord.filter(id=petition.id).update(title="Abolish warheads", signatures=1)
+    await Petition.filter(id=petition.id).update(title="Abolish warheads", signatures=1)
     assert await cached_get(client, query) == first
 
     purges.clear()

@@ -1,4 +1,4 @@
-"""A plugin's content type, declared once (tests/petitions_editing_plugin.py), gets the GraphQL
+"""A plugin's content type, declared once (tests/petitions/plugin.py), gets the GraphQL
 API the core's types have: a Node type, a connection with filter and orderBy, the lookup by slug,
 and create/update/delete mutations with version conflicts, audit entries and scope checks."""
 
@@ -15,9 +15,9 @@ from hub.access.scopes import scope_catalogue
 from hub.access.tokens import issue_token
 from hub.plugins import get_plugin_manager
 from tests import factories
-from tests import petitions_editing_plugin as petitions_plugin
 from tests.conftest import GraphQLClient, SQLCounter
-from tests.petition_models import Petition
+from tests.petitions import plugin as petitions_plugin
+from tests.petitions.plugin import Petition
 
 _accounts = count(1)
 
@@ -42,7 +42,7 @@ async def sign_in_with(*scopes: str) -> dict[str, str]:
 CREATE = """
 mutation($input: CreatePetitionInput!) {
   createPetition(input: $input) {
-    petition { id slug title body goal version section { slug } }
+    petition { id slug title demand goal version section { slug } }
     errors { field message code }
   }
 }"""
@@ -72,17 +72,17 @@ async def test_created_petitions_are_listed_filtered_sorted_and_found_by_slug_an
     gql.headers.update(await sign_in_with("petitions:write"))
     made = await create(
         gql,
-        body="<p>Now<script>alert(1)</script></p>",
+        demand="<p>Now<script>alert(1)</script></p>",
         goal=5000,
         section=gid("Section", berlin.id),
         contactEmail="organiser@example.org",
     )
     assert made["errors"] == []
     petition = made["petition"]
-    # The body is sanitised on the way in; the private email is stored, never served.
+    # The demand is sanitised on the way in; the private email is stored, never served.
     assert petition == {
         "id": petition["id"], "slug": "clean-air", "title": "Clean air",
-        "body": "<p>Now</p>", "goal": 5000, "version": 1, "section": {"slug": "berlin"},
+        "demand": "<p>Now</p>", "goal": 5000, "version": 1, "section": {"slug": "berlin"},
     }  # fmt: skip
     assert (await Petition.get(slug="clean-air")).contact_email == "organiser@example.org"
     assert (await create(gql, slug="trees", title="Trees", goal=300))["errors"] == []

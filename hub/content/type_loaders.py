@@ -3,7 +3,8 @@
 ``<type>_by_id`` and ``<type>_by_public_id`` (the objects by primary key or by the key of
 their global ID, :mod:`hub.graphql.nodes`), ``<type>_version`` (for editable types),
 ``<plural>_by_<key>`` for each foreign key (the objects pointing at one target, in the type's
-list order) and, for each link list, the loader it names. Each is one statement per batch.
+list order), ``<type>_by_<key>`` for a ``unique`` one (the one object pointing at it, or None:
+a post's petition) and, for each link list, the loader it names. Each is one statement per batch.
 """
 
 from __future__ import annotations
@@ -52,13 +53,18 @@ def by_id(
     return load
 
 
+def _per_request(load: Callable[[Sequence[Any]], Awaitable[list[Any]]]) -> LoaderFactory:
+    """A new DataLoader on ``load`` in each request (its cache is the request's)."""
+    return lambda _context: DataLoader(load_fn=load)
+
+
 def versions(declared: ContentType) -> LoaderFactory:
     async def load(ids: Sequence[int]) -> list[int | None]:
         rows = await declared.model.filter(id__in=list(ids)).values_list("id", "version")
         versions = dict(rows)
         return [versions.get(pk) for pk in ids]
 
-    return lambda _context: DataLoader(load_fn=load)
+    return _per_request(load)
 
 
 def _by_key(declared: ContentType, column: str, order: Sequence[str], make: Make) -> LoaderFactory:
@@ -133,6 +139,10 @@ def type_loaders(
             loaders[f"{declared.plural}_by_{spec.name}"] = _by_key(
                 declared, spec.column, (*order, "id"), make
             )
+            if spec.unique:
+                loaders[f"{declared.label}_by_{spec.name}"] = _per_request(
+                    by_id(declared, make, spec.column)
+                )
     for link in declared.links.values():
         if targets is not None and link.target in targets:
             target, target_make = targets[link.target]

@@ -42,8 +42,9 @@ def hub_cli(
     plugins: Sequence[object | str], folder: Path, *, migrate: bool = True, **settings: Any
 ) -> HubCLI:
     """``hub`` with ``plugins`` (modules, objects or entry-point names) on a SQLite database
-    in ``folder``, migrated unless ``migrate=False``. For synchronous tests: each command runs
-    its own event loop, as it does from a shell."""
+    in ``folder`` (or the empty one ``database_url=`` names), migrated unless
+    ``migrate=False``. For synchronous tests: each command runs its own event loop, as it does
+    from a shell."""
     cli = HubCLI(plugins, folder, **settings)
     if migrate:
         asyncio.run(apply_migrations(cli.plugin_manager, cli.settings))

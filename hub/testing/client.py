@@ -33,9 +33,11 @@ def plugin_manager_for(plugins: Sequence[object | str]) -> pluggy.PluginManager:
 
 
 def settings_in(folder: Path, **settings: Any) -> Settings:
-    """Settings for a hub in ``folder`` (its SQLite database there); ``settings`` are
-    :class:`hub.Settings` fields, plugin settings by name in ``extra={...}``."""
-    return Settings(data_dir=folder, database_url=f"sqlite://{folder / 'hub.sqlite3'}", **settings)
+    """Settings for a hub in ``folder`` (its SQLite database there, unless ``database_url``
+    names another, such as an empty PostgreSQL database); ``settings`` are :class:`hub.Settings`
+    fields, plugin settings by name in ``extra={...}``."""
+    settings.setdefault("database_url", f"sqlite://{folder / 'hub.sqlite3'}")
+    return Settings(data_dir=folder, **settings)
 
 
 class HubClient(httpx.AsyncClient):
