@@ -136,6 +136,10 @@ class MediaMutations:
         if moved:
             asset.version += 1
         await asset.save()
+        if moved:
+            # Storage keeps the current version's renditions only: served without the
+            # database (kept.py), an old URL then finds no file and is redirected.
+            await usage.forget_version(info.context, asset.original_key, asset.version - 1)
         changed = {
             name: value
             for name, value in wanted.__dict__.items()
