@@ -22,6 +22,7 @@ from hub.content import core_types
 from hub.content.declarations import ContentType
 from hub.content.field_errors import ErrorCode, FieldError, Problems, Refused
 from hub.content.models import PostStatus
+from hub.content.publishing import new_publication_problems
 from hub.content.types import PostType
 from hub.events import ContentEvent, EventKind, dispatch_content_events
 from hub.graphql.context import Context
@@ -247,6 +248,8 @@ async def update(
         if links:
             await write_links(kind, pk, links, replace=True)
         after = await read_row(kind, pk)
+        if action == "update" and after is not None and is_public(kind, after):
+            await refuse_new_publication_problems(context, before, after)
         await record_change(
             context.actor, f"{kind.label}.{action}", kind.type_name, pk, before["slug"],
             before, after,
@@ -267,6 +270,23 @@ async def update(
         )
     )
     return change
+
+
+def is_public(kind: Kind, row: Mapping[str, Any]) -> bool:
+    """A published or scheduled object of a type with a lifecycle (posts)."""
+    editing = kind.declared.editing
+    return bool(editing and editing.lifecycle and row["status"] != PostStatus.DRAFT)
+
+
+async def refuse_new_publication_problems(
+    context: Context, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> None:
+    """A public post stays publishable: an update may not bring in what ``publishPost`` would
+    refuse (``publication_problems``), such as a body image without alt text."""
+    refusals = await new_publication_problems(context.plugin_manager, before, after)
+    if refusals:
+        raise Refused([FieldError(field=field, message=message, code=ErrorCode.REQUIRED)
+                       for field, message in refusals])  # fmt: skip
 
 
 async def delete(
