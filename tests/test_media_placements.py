@@ -155,7 +155,7 @@ async def test_setting_images_needs_content_write(
 ) -> None:
     token = await media_token(app.state.hub.plugin_manager, scopes=["media:write"])
     writer = GraphQLClient(client, {"authorization": f"Bearer {token}"})
-    pk = await add_image(app, image_bytes())
+    pk = await add_image(app, image_bytes(), alt="A photo")
     post = await factories.post()
     message = await writer.error(
         SET_FEATURED, {"post": gid("Post", post.id), "image": gid("Image", pk)}
@@ -193,7 +193,7 @@ async def test_bad_ids_are_refused_naming_the_argument(
 async def test_an_image_in_use_is_not_deleted_and_the_post_is_named(
     app: Starlette, editor_gql: GraphQLClient, tmp_path: Path, client: httpx.AsyncClient
 ) -> None:
-    pk = await add_image(app, image_bytes())
+    pk = await add_image(app, image_bytes(), alt="A photo")
     post = await factories.post(title="Peace now", slug="peace-now")
     await editor_gql.data(SET_FEATURED, {"post": gid("Post", post.id), "image": gid("Image", pk)})
     body = await editor_gql.query(DELETE, {"id": gid("Image", pk)})
@@ -224,7 +224,7 @@ async def test_an_image_in_use_is_not_deleted_and_the_post_is_named(
 async def test_deleting_a_post_forgets_its_featured_image_link(
     app: Starlette, editor_gql: GraphQLClient
 ) -> None:
-    pk = await add_image(app, image_bytes())
+    pk = await add_image(app, image_bytes(), alt="A photo")
     post = await factories.post()
     await editor_gql.data(SET_FEATURED, {"post": gid("Post", post.id), "image": gid("Image", pk)})
     await post.delete()
