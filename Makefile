@@ -117,3 +117,12 @@ bench-wordpress: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) data
+
+# A cached rendition against the front page's cached GET, A B A B on one worker
+# (plugins/media/bench/serving.py): make bench-media MEDIA_ARGS="--rounds 5 --seconds 5"
+MEDIA_ARGS ?=
+
+.PHONY: bench-media
+bench-media: $(STAMP)
+	sh bench/install-tools.sh
+	PYTHONPATH=. $(BIN)/python plugins/media/bench/serving.py $(MEDIA_ARGS)

@@ -267,7 +267,9 @@ def publication_problems(
     for each problem, ``index`` into ``posts`` and ``field`` as clients name it
     (``featuredImage``, ``body``). ``publishPost`` and ``schedulePost`` answer them as payload
     errors and change nothing; an import reports them with the other problems of its file and
-    writes nothing. Called inside the transaction, so read what the change will see.
+    writes nothing. An update of a public (published or scheduled) post asks with the post
+    before and after it (two mappings, one id) and refuses, the same way, what only the second
+    has. Called inside the transaction, so read what the change will see.
     """
 
 

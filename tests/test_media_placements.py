@@ -93,6 +93,24 @@ async def test_the_front_page_with_featured_images_adds_one_statement(
     assert sql_counter.count == 2, sql_counter.statements
 
 
+async def test_the_front_page_costs_as_many_statements_for_20_posts_as_for_2(
+    app: Starlette, gql: GraphQLClient, sql_counter: SQLCounter
+) -> None:
+    images = [await add_image(app, image_bytes(1600, 900), alt=f"Picture {n}") for n in range(3)]
+    for n in range(20):
+        post = await factories.post()
+        await hub_media.models.PostImage.create(post_id=post.id, asset_id=images[n % 3])
+    counts = {}
+    for first in (2, 20):
+        sql_counter.reset()
+        data = await gql.data(FRONT_PAGE, {"first": first})
+        counts[first] = sql_counter.count
+        images_shown = [edge["node"]["featuredImage"] for edge in data["posts"]["edges"]]
+        assert len(images_shown) == first
+        assert all(image["url"] and image["srcset"] and image["alt"] for image in images_shown)
+    assert counts[2] == counts[20], counts
+
+
 async def test_an_editor_sets_and_clears_a_featured_image(
     app: Starlette, editor_gql: GraphQLClient
 ) -> None:
@@ -137,7 +155,7 @@ async def test_setting_images_needs_content_write(
 ) -> None:
     token = await media_token(app.state.hub.plugin_manager, scopes=["media:write"])
     writer = GraphQLClient(client, {"authorization": f"Bearer {token}"})
-    pk = await add_image(app, image_bytes())
+    pk = await add_image(app, image_bytes(), alt="A photo")
     post = await factories.post()
     message = await writer.error(
         SET_FEATURED, {"post": gid("Post", post.id), "image": gid("Image", pk)}
@@ -175,7 +193,7 @@ async def test_bad_ids_are_refused_naming_the_argument(
 async def test_an_image_in_use_is_not_deleted_and_the_post_is_named(
     app: Starlette, editor_gql: GraphQLClient, tmp_path: Path, client: httpx.AsyncClient
 ) -> None:
-    pk = await add_image(app, image_bytes())
+    pk = await add_image(app, image_bytes(), alt="A photo")
     post = await factories.post(title="Peace now", slug="peace-now")
     await editor_gql.data(SET_FEATURED, {"post": gid("Post", post.id), "image": gid("Image", pk)})
     body = await editor_gql.query(DELETE, {"id": gid("Image", pk)})
@@ -206,7 +224,7 @@ async def test_an_image_in_use_is_not_deleted_and_the_post_is_named(
 async def test_deleting_a_post_forgets_its_featured_image_link(
     app: Starlette, editor_gql: GraphQLClient
 ) -> None:
-    pk = await add_image(app, image_bytes())
+    pk = await add_image(app, image_bytes(), alt="A photo")
     post = await factories.post()
     await editor_gql.data(SET_FEATURED, {"post": gid("Post", post.id), "image": gid("Image", pk)})
     await post.delete()

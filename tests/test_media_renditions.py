@@ -26,7 +26,7 @@ from PIL import Image
 from starlette.applications import Starlette
 
 from hub import Settings
-from tests.conftest import GraphQLClient
+from tests.conftest import GraphQLClient, SQLCounter
 from tests.media_support import GPS_IFD, add_image, image_bytes, media_token, s3_server
 
 
@@ -173,6 +173,65 @@ async def test_a_rendition_is_made_once_and_cached_with_headers(
     again = await client.get(url, headers={"if-none-match": etag})
     assert again.status_code == 304
     assert again.content == b""
+
+
+async def test_a_kept_rendition_is_served_without_sql(
+    app: Starlette, gql: GraphQLClient, client: httpx.AsyncClient, sql_counter: SQLCounter
+) -> None:
+    pk = await add_image(app, image_bytes(900, 600))
+    url = (await image_field(gql, pk, "url(width: 300)"))["url"]
+    first = await client.get(url)
+    sql_counter.reset()
+    again = [await client.get(url) for _ in range(3)]
+    assert [response.status_code for response in again] == [200, 200, 200]
+    assert {response.content for response in again} == {first.content}
+    assert again[0].headers["content-type"] == "image/jpeg"
+    assert again[0].headers["etag"] == first.headers["etag"]
+    assert again[0].headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert sql_counter.count == 0, sql_counter.statements
+
+
+async def test_a_large_kept_rendition_is_streamed_from_its_file(
+    app: Starlette, gql: GraphQLClient, client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    from hub_media.kept import INLINE_BYTES
+
+    noise = Image.effect_noise((1600, 1200), 120).convert("RGB")
+    out = io.BytesIO()
+    noise.save(out, "PNG")
+    pk = await add_image(app, out.getvalue())
+    url = (await image_field(gql, pk, "url(width: 1600)"))["url"]
+    first = await client.get(url)
+    [kept] = (tmp_path / "media" / "renditions").rglob("*.png")
+    assert kept.stat().st_size > INLINE_BYTES  # past the size read on the event loop
+    second = await client.get(url)
+    assert second.status_code == 200
+    assert second.content == first.content == kept.read_bytes()
+    assert second.headers["etag"] == first.headers["etag"]
+    assert second.headers["content-length"] == str(kept.stat().st_size)
+
+
+async def test_an_old_url_seen_before_the_focal_point_moved_redirects(
+    app: Starlette, gql: GraphQLClient, client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    pk = await add_image(app, image_bytes(900, 600))
+    before = (await image_field(gql, pk, "url(width: 300, height: 300)"))["url"]
+    assert (await client.get(before)).status_code == 200  # made, kept and remembered
+    token = await media_token(app.state.hub.plugin_manager)
+    editor = GraphQLClient(client, {"authorization": f"Bearer {token}"})
+    moved = await editor.data(
+        "mutation($id: ID!) { updateImage(id: $id, details: {focalPoint: {x: 0.9, y: 0.5}}) "
+        "{ url(width: 300, height: 300) } }",
+        {"id": node_id(pk)},
+    )
+    after = moved["updateImage"]["url"]
+    old = await client.get(before)
+    assert old.status_code == 302
+    assert old.headers["location"] == after
+    assert (await client.get(after)).status_code == 200
+    # Storage keeps the current version's renditions only.
+    kept = (tmp_path / "media" / "renditions").rglob("*.jpg")
+    assert [path.parent.name for path in kept] == ["v2"]
 
 
 async def test_unsigned_or_altered_urls_are_refused(

@@ -23,6 +23,7 @@ from hub.content.content_type import ContentType
 from hub.content.field_errors import ErrorCode, FieldError, Problems, Refused
 from hub.content.field_kinds import NO_DEFAULT
 from hub.content.models import PostStatus
+from hub.content.publishing import new_publication_problems
 from hub.content.redirects import remember_old_slug
 from hub.content.types import PostType
 from hub.events import ContentEvent, EventKind, dispatch_content_events
@@ -300,6 +301,8 @@ async def update(
         if links:
             await write_links(kind, pk, links, replace=True)
         after = await read_row(kind, pk)
+        if action == "update" and after is not None and is_public(kind, after):
+            await refuse_new_publication_problems(context, before, after)
         if kind.declared is core_types.POST and after is not None:
             # Links shared before a rename keep leading to the post (hub.content.redirects).
             await remember_old_slug(pk, before["slug"], after["slug"])
@@ -323,6 +326,23 @@ async def update(
         )
     )
     return change
+
+
+def is_public(kind: Kind, row: Mapping[str, Any]) -> bool:
+    """A published or scheduled object of a type with a lifecycle (posts)."""
+    editing = kind.declared.editing
+    return bool(editing and editing.lifecycle and row["status"] != PostStatus.DRAFT)
+
+
+async def refuse_new_publication_problems(
+    context: Context, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> None:
+    """A public post stays publishable: an update may not bring in what ``publishPost`` would
+    refuse (``publication_problems``), such as a body image without alt text."""
+    refusals = await new_publication_problems(context.plugin_manager, before, after)
+    if refusals:
+        raise Refused([FieldError(field=field, message=message, code=ErrorCode.REQUIRED)
+                       for field, message in refusals])  # fmt: skip
 
 
 async def delete(

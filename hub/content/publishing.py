@@ -21,3 +21,19 @@ async def publication_problems(
     for _plugin, answer in plugin_calls(pm, "publication_problems", posts=posts):
         found.extend(await answer if inspect.isawaitable(answer) else answer)
     return found
+
+
+async def new_publication_problems(
+    pm: pluggy.PluginManager, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """``(field, message)`` for what stops ``after`` from being public that did not stop
+    ``before``: an edit of a public post may not bring in a problem (a body image without alt
+    text), while one it had already (from before a plugin's rule) does not block other edits.
+    One call for both rows, so a plugin reads the database once."""
+    found = await publication_problems(pm, [before, after])
+    had = {(field, message) for index, field, message in found if index == 0}
+    return [
+        (field, message)
+        for index, field, message in found
+        if index == 1 and (field, message) not in had
+    ]

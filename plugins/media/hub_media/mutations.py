@@ -16,6 +16,7 @@ from hub_media import usage
 from hub_media.images import RefusedImage
 from hub_media.models import Asset
 from hub_media.permissions import WRITE
+from hub_media.publishing import public_posts_needing_alt
 from hub_media.runtime import storage
 from hub_media.settings import MediaSettings
 from hub_media.types import ASSET_FIELDS, ImageRef, ImageType
@@ -131,11 +132,25 @@ class MediaMutations:
             asset.alt, asset.caption, asset.credit, asset.licence, asset.focal_x, asset.focal_y
         )
         wanted = apply_details(current, details)
+        if current.alt.strip() and not wanted.alt.strip():
+            relying = await public_posts_needing_alt(pk)
+            if relying:
+                raise UserError(
+                    f"`details.alt` cannot be emptied: {usage.describe(relying)}, published "
+                    f"or scheduled, {'relies' if len(relying) == 1 else 'rely'} on it. Give "
+                    "the image other alt text, or take it off "
+                    f"{'that post' if len(relying) == 1 else 'those posts'} first.",
+                    argument="details.alt",
+                )
         moved = (wanted.focal_x, wanted.focal_y) != (current.focal_x, current.focal_y)
         asset.update_from_dict(wanted.__dict__)
         if moved:
             asset.version += 1
         await asset.save()
+        if moved:
+            # Storage keeps the current version's renditions only: served without the
+            # database (kept.py), an old URL then finds no file and is redirected.
+            await usage.forget_version(info.context, asset.original_key, asset.version - 1)
         changed = {
             name: value
             for name, value in wanted.__dict__.items()

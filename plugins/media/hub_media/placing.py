@@ -23,6 +23,7 @@ from hub import (
 from hub_media.models import Asset
 from hub_media.mutations import image_pk
 from hub_media.placements import PERSON, POST, SECTION, Placement
+from hub_media.publishing import featured_image_refusal
 
 CONTENT_WRITE = "content:write"
 
@@ -46,6 +47,10 @@ async def place(info: Info, placement: Placement, owner: relay.GlobalID, image: 
     if asset_pk is not None and not await Asset.exists(id=asset_pk):
         raise UserError(f"There is no image with the id {image}.", argument="image")
     async with in_transaction():
+        if placement is POST and asset_pk is not None:
+            refusal = await featured_image_refusal(owner_pk, asset_pk)
+            if refusal is not None:
+                raise UserError(refusal, argument="image")
         links = placement.model.filter(**{placement.owner_id: owner_pk})
         if asset_pk is None:
             await links.delete()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from hub import Post, PostStatus
 from hub_media.body import body_images
 from hub_media.models import Asset, PostImage
 
@@ -54,3 +55,41 @@ async def publication_problems(
                     "before publishing."
                 )))  # fmt: skip
     return problems
+
+
+async def featured_image_refusal(post_id: int, asset_id: int) -> str | None:
+    """Why image ``asset_id`` may not be shown on post ``post_id`` now, or None: a public
+    (published or scheduled) post shows only images with alt text, as publishing requires."""
+    rows = await Post.filter(id=post_id).values("status")
+    if not rows or rows[0]["status"] == PostStatus.DRAFT:
+        return None
+    status = PostStatus(rows[0]["status"])
+    images = await Asset.filter(id=asset_id).values("alt", "original_name")
+    if not images or images[0]["alt"].strip():
+        return None
+    return (
+        f"The post is {status.value}, and image {asset_id} "
+        f"({images[0]['original_name'] or 'no name'}) has no alt text: describe it with "
+        "updateImage(details: {alt}) first, or choose another image."
+    )
+
+
+async def public_posts_needing_alt(asset_id: int) -> list[str]:
+    """The public (published or scheduled) posts that show image ``asset_id`` with the
+    library's alt text as their only one: as their featured image, or in their body without
+    an alt of its own. Two statements."""
+    public = [PostStatus.PUBLISHED, PostStatus.SCHEDULED]
+    featured = await PostImage.filter(asset_id=asset_id, post__status__in=public).values_list(
+        "post__title", "post__slug"
+    )
+    # A body names the image as /media/<id>: LIKE narrows the posts down, the parser decides.
+    bodies = await Post.filter(status__in=public, body__contains=f"/media/{asset_id}").values(
+        "title", "slug", "body"
+    )
+    in_bodies = [
+        (row["title"], row["slug"])
+        for row in bodies
+        if any(shown.asset_id == asset_id and not shown.alt for shown in body_images(row["body"]))
+    ]
+    named = dict.fromkeys([*featured, *in_bodies])  # once each, in order
+    return [f'the post "{title}" ({slug})' for title, slug in named]

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from hub import Settings
+from hub_media.kept import KeptRenditions, kept, kept_response
 from hub_media.models import Asset
 from hub_media.renditions import (
     DEFAULT_EXTENSION,
@@ -37,8 +38,20 @@ def refusal(status: int, message: str) -> Response:
 
 def rendition_routes(settings: Settings) -> list[BaseRoute]:
     media = MediaSettings.of(settings)
+    # The URLs checked and found current, so that serving them again needs no SQL (kept.py).
+    remembered = KeptRenditions()
 
     async def rendition(request: Request) -> Response:
+        store = storage(request.app.state.hub.plugin_manager, settings)
+        url_path: str = request.scope["path"]
+        known = remembered.get(url_path)
+        if known is not None:
+            if known.etag in request.headers.get("if-none-match", ""):
+                return Response(status_code=304, headers=dict(known.headers))
+            answer = await kept_response(store, known)
+            if answer is not None:
+                return answer
+            remembered.forget(url_path)  # deleted, or an old version: ask the database
         asset_id: int = request.path_params["asset_id"]
         version: int = request.path_params["version"]
         signature: str = request.path_params["signature"]
@@ -66,17 +79,18 @@ def rendition_routes(settings: Settings) -> list[BaseRoute]:
             # The focal point moved since this URL was handed out: the current crop instead.
             current = rendition_url(settings, asset_id, asset["version"], spec)
             return RedirectResponse(current, 302, headers={"cache-control": "no-store"})
-        store = storage(request.app.state.hub.plugin_manager, settings)
-        key = rendition_key(asset["original_key"], version, spec)
-        kept = io.BytesIO()
-        if not await asyncio.to_thread(store.load, key, kept):
+        found = kept(store, rendition_key(asset["original_key"], version, spec),
+                     spec.content_type, headers)  # fmt: skip
+        answer = await kept_response(store, found)
+        if answer is None:
             focal = (asset["focal_x"], asset["focal_y"])
             made = await make(store, asset["original_key"], spec, focal)
             if made is None:
                 return refusal(404, f"The original of image {asset_id} is missing from storage.")
-            await asyncio.to_thread(store.save, key, io.BytesIO(made), spec.content_type)
-            kept = io.BytesIO(made)
-        return Response(kept.getvalue(), media_type=spec.content_type, headers=headers)
+            await asyncio.to_thread(store.save, found.key, io.BytesIO(made), spec.content_type)
+            answer = Response(made, media_type=spec.content_type, headers=headers)
+        remembered.remember(url_path, found)
+        return answer
 
     async def image(request: Request) -> Response:
         # What a post body's <img src="/media/12"> shows where nothing added a srcset.

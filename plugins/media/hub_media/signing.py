@@ -4,6 +4,7 @@ render (and store) arbitrary ones."""
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 
@@ -15,7 +16,13 @@ SIGNATURE_LENGTH = 22
 
 
 def _key(settings: Settings) -> bytes:
-    return hmac.new(secret_key(settings), PURPOSE, hashlib.sha256).digest()
+    return _derived(secret_key(settings))
+
+
+@functools.lru_cache(maxsize=4)
+def _derived(secret: bytes) -> bytes:
+    # Once per secret, not once per URL: a page of posts signs dozens of srcset URLs.
+    return hmac.new(secret, PURPOSE, hashlib.sha256).digest()
 
 
 def sign(settings: Settings, path: str) -> str:

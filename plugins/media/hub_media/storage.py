@@ -37,11 +37,12 @@ class FileStorage:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def _path(self, key: str) -> Path:
+    def path_of(self, key: str) -> Path:
+        """Where the file of ``key`` is (or would be)."""
         return self.root.joinpath(*checked_key(key).parts)
 
     def save(self, key: str, source: BinaryIO, content_type: str) -> None:
-        target = self._path(key)
+        target = self.path_of(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         descriptor, partial = tempfile.mkstemp(dir=target.parent, prefix=".partial-")
         try:
@@ -54,14 +55,14 @@ class FileStorage:
 
     def load(self, key: str, into: BinaryIO) -> bool:
         try:
-            with self._path(key).open("rb") as stored:
+            with self.path_of(key).open("rb") as stored:
                 shutil.copyfileobj(stored, into, CHUNK_BYTES)
         except FileNotFoundError:
             return False
         return True
 
     def delete(self, key: str) -> None:
-        self._path(key).unlink(missing_ok=True)
+        self.path_of(key).unlink(missing_ok=True)
 
     def delete_all(self, prefix: str) -> None:
-        shutil.rmtree(self._path(prefix), ignore_errors=True)
+        shutil.rmtree(self.path_of(prefix), ignore_errors=True)

@@ -50,3 +50,9 @@ async def forget_files(context: Context, original_key: str) -> None:
     store = storage(context.plugin_manager, context.settings)
     await asyncio.to_thread(store.delete, original_key)
     await asyncio.to_thread(store.delete_all, renditions_folder(original_key))
+
+
+async def forget_version(context: Context, original_key: str, version: int) -> None:
+    """Delete the renditions of ``version`` of an image, after its focal point moved."""
+    store = storage(context.plugin_manager, context.settings)
+    await asyncio.to_thread(store.delete_all, f"{renditions_folder(original_key)}/v{version}")
