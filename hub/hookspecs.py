@@ -256,6 +256,18 @@ def cors_origin_allowed(
     """
 
 
+@hookspec(firstresult=True)
+def public_url(type_name: str, slug: str, settings: Settings) -> str | None:
+    """The address of an object's page on the organisation's public site, or None.
+
+    ``type_name`` is a declared type's name (``Post``), ``slug`` the object's current slug.
+    The first plugin to answer wins; answer None for types whose pages you do not know. The
+    core serves it as ``Post.seo.canonicalUrl`` when a post sets no canonical URL of its own;
+    the delivery plugin answers from ``HUB_DELIVERY_POST_URL`` and its sibling settings.
+    Called for each post asked for, synchronously: compute it, never read the database.
+    """
+
+
 @hookspec
 def publication_problems(
     posts: Sequence[Mapping[str, Any]],

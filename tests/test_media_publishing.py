@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import hub_media.plugin
 import pytest
-from hub_media.models import PostImage
+from hub_media.models import PostImage, PostSocialImage
 from starlette.applications import Starlette
 
 from hub import Settings, hookimpl
@@ -234,16 +234,26 @@ async def test_a_problem_a_public_post_had_already_does_not_block_other_edits(
 
 
 @pytest.mark.parametrize("status", [PostStatus.PUBLISHED, PostStatus.SCHEDULED])
-async def test_a_public_post_may_not_be_given_a_featured_image_without_alt_text(
-    app: Starlette, editor: GraphQLClient, status: PostStatus
+@pytest.mark.parametrize(
+    ("mutation", "shown"),
+    [("setFeaturedImage", PostImage), ("setSocialImage", PostSocialImage)],
+    ids=["featured", "social"],
+)
+async def test_a_public_post_may_not_be_given_an_image_without_alt_text(
+    app: Starlette,
+    editor: GraphQLClient,
+    status: PostStatus,
+    mutation: str,
+    shown: type[PostImage] | type[PostSocialImage],
 ) -> None:
+    setting = f"mutation($p: ID!, $i: ID) {{ {mutation}(post: $p, image: $i) {{ slug }} }}"
     bare = await add_image(app, image_bytes())
     described = await add_image(app, image_bytes(), alt="Delegates")
     post = await public_post(status)
     variables = {"p": gid("Post", post.id), "i": gid("Image", described)}
-    await editor.data(SET_FEATURED, variables)
+    await editor.data(setting, variables)
 
-    body = await editor.query(SET_FEATURED, {**variables, "i": gid("Image", bare)})
+    body = await editor.query(setting, {**variables, "i": gid("Image", bare)})
 
     [error] = body["errors"]
     assert error["message"] == (
@@ -251,9 +261,9 @@ async def test_a_public_post_may_not_be_given_a_featured_image_without_alt_text(
         "with updateImage(details: {alt}) first, or choose another image."
     )
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "image"}
-    assert await PostImage.get(post_id=post.id).values_list("asset_id", flat=True) == described
+    assert await shown.get(post_id=post.id).values_list("asset_id", flat=True) == described
     draft = await factories.post(status=PostStatus.DRAFT, published_at=None)
-    assert await editor.data(SET_FEATURED, {"p": gid("Post", draft.id), "i": gid("Image", bare)})
+    assert await editor.data(setting, {"p": gid("Post", draft.id), "i": gid("Image", bare)})
 
 
 async def test_the_alt_text_public_posts_rely_on_cannot_be_emptied(

@@ -153,6 +153,36 @@ def test_importing_the_same_export_again_changes_nothing(hub: Any, tmp_path: Pat
     assert exported(hub) == before
 
 
+def test_seo_plugins_descriptions_and_canonical_urls_come_along_where_valid(
+    hub: Any, tmp_path: Path
+) -> None:
+    posts = [
+        WpPost(1, "Yoast", post_name="yoast", meta={
+            "_yoast_wpseo_metadesc": "  Women for peace, since 1915. ",
+            "_yoast_wpseo_canonical": "https://wilpf.org/yoast"}),
+        WpPost(2, "Rank Math", post_name="rank-math", meta={
+            "rank_math_description": "100% for peace"}),
+        WpPost(3, "Templated", post_name="templated", meta={
+            "_yoast_wpseo_metadesc": "%%excerpt%% %%sep%% %%sitename%%",
+            "rank_math_canonical_url": "ftp://example.org/file"}),
+    ]  # fmt: skip
+    result = hub("import", "--from", "wordpress", str(write(tmp_path, posts)))
+
+    assert result.exit_code == 0, result.output
+    found = {
+        slug: (post["meta_description"], post["canonical_url"])
+        for slug, post in posts_by_slug(hub).items()
+    }
+    assert found == {
+        "yoast": ("Women for peace, since 1915.", "https://wilpf.org/yoast"),
+        "rank-math": ("100% for peace", ""),
+        "templated": ("", ""),
+    }
+    notes = one_line(result)
+    assert "meta_description '%%excerpt%% %%sep%% %%sitename%%' is a template: not kept" in notes
+    assert "canonical_url not kept: 'ftp://example.org/file' is not an http(s) URL" in notes
+
+
 def test_duplicate_and_missing_slugs_are_made_unique_and_reported(hub: Any, tmp_path: Path) -> None:
     posts = [
         WpPost(10, "Hello world", post_name="hello"),

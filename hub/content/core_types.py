@@ -8,6 +8,7 @@ records and error lists.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -30,6 +31,9 @@ from hub.content.declarations import (
     url,
 )
 from hub.content.post_status import PostStatus
+
+#: What starts an HTML tag, comment or declaration ("<p", "</p", "<!--"): a lone "<" is text.
+PLAIN_TEXT_MARKUP = re.compile(r"<[A-Za-z/!?]")
 
 SECTION = ContentType(
     "Section",
@@ -99,6 +103,13 @@ THEME = ContentType(
 )
 
 
+def _plain_text(value: str) -> None:
+    # A meta description is shown as it is by search engines and link previews: a tag in it
+    # would show as text there (or be dropped), so it is refused rather than guessed at.
+    if PLAIN_TEXT_MARKUP.search(value):
+        raise ValueError("must be plain text, without HTML tags such as <p>")
+
+
 def _public_posts_have_a_date(post: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     # Published and scheduled posts go public at published_at: without one they never would.
     status = post.get("status")
@@ -126,6 +137,17 @@ POST = ContentType(
         "updated_at": datetime_field(read_only=True),
         "language": language_tag(
             default="en", filterable=True, description="BCP 47 language tag, such as en or pt-BR."
+        ),
+        # Served through Post.seo with their defaults (hub.content.seo); here as written.
+        "meta_description": short_text(
+            300,
+            check=_plain_text,
+            description="The meta description as written for this post, plain text; empty: "
+            "`seo.description` is made from the excerpt.",
+        ),
+        "canonical_url": url(
+            description="The canonical URL as written for this post; null: `seo.canonicalUrl` "
+            "is the post's public URL where the hub knows it."
         ),
     },
     links={

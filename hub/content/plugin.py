@@ -12,6 +12,7 @@ from hub.content import (
     queries,
     redirect_queries,
     relations,
+    seo,
     types,
 )
 from hub.content.content_type import ContentType
@@ -42,7 +43,7 @@ def register_content_types() -> Sequence[ContentType]:
 
 @hookimpl
 def register_types() -> Sequence[type]:
-    return [types.PostType, types.PersonType, types.SectionType, types.ThemeType]
+    return [types.PostType, types.PersonType, types.SectionType, types.ThemeType, seo.PostSeoType]
 
 
 @hookimpl

@@ -6,6 +6,8 @@ serves never depends on the path a post took.
 
 from __future__ import annotations
 
+import html
+
 import nh3
 
 #: Block and inline tags an article needs; anything else is unwrapped (its text stays).
@@ -53,3 +55,11 @@ _cleaner = nh3.Cleaner(
 def sanitize_html(markup: str) -> str:
     """``markup`` with only the article allow-list left; sanitising twice changes nothing."""
     return _cleaner.clean(markup).strip()
+
+
+def html_to_text(markup: str) -> str:
+    """The readable text of sanitised HTML: tags dropped, entities decoded, spaces folded."""
+    spaced = markup.replace("</p>", "</p>\n\n").replace("<br>", "\n")
+    text = html.unescape(nh3.clean(spaced, tags=set()))
+    paragraphs = (" ".join(part.split()) for part in text.split("\n\n"))
+    return "\n\n".join(part for part in paragraphs if part)

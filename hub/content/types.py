@@ -7,18 +7,18 @@ people. :func:`~hub.content.node_types.node_type` puts the extras after the decl
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-import nh3
 import strawberry
 
 from hub.content.core_types import PERSON, POST, SECTION, THEME
 from hub.content.node_types import declared_here, node_type
 from hub.content.post_lists import PostFilter, post_connection
+from hub.content.sanitize import html_to_text
+from hub.content.seo import PostSeoRef, post_seo
 from hub.graphql.connection import Connection
 from hub.graphql.context import Info
 from hub.graphql.lazy import ref
@@ -39,14 +39,6 @@ WORDS_PER_MINUTE = 200
 class BodyFormat(Enum):
     HTML = "html"
     TEXT = "text"
-
-
-def html_to_text(markup: str) -> str:
-    """The readable text of sanitised HTML: tags dropped, entities decoded, spaces folded."""
-    spaced = markup.replace("</p>", "</p>\n\n").replace("<br>", "\n")
-    text = html.unescape(nh3.clean(spaced, tags=set()))
-    paragraphs = (" ".join(part.split()) for part in text.split("\n\n"))
-    return "\n\n".join(part for part in paragraphs if part)
 
 
 def related_posts(relation: Literal["theme", "section", "author"], description: str) -> Any:
@@ -114,6 +106,13 @@ class PostExtras:
     def slug_redirected_from(self) -> str | None:
         found: str | None = getattr(self, _REDIRECTED_FROM, None)
         return found
+
+    @strawberry.field(
+        description="What the post's page tells search engines and link previews (meta "
+        "description, canonical URL, image), with defaults where the post sets none."
+    )
+    def seo(self) -> PostSeoRef:
+        return post_seo(self)
 
     @strawberry.field(description="Minutes to read the body, at 200 words a minute.")
     def reading_time_minutes(self) -> int:

@@ -7,6 +7,7 @@ skips or adjusts, by its WordPress id, for the report.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from hub.content.checking import Refusal, checkers
+from hub.content.core_types import POST
 from hub.content.demo import slugify
 from hub.content.imported_media import ImportedMedia
 from hub.content.redirects import normalised_path
@@ -25,6 +28,13 @@ from hub.content.wordpress.wxr import Author, Channel, Entry, Item, Term
 MAX_TITLE = 300
 _ZERO_DATE = "0000-00-00 00:00:00"
 _STATUSES = {"publish": "published", "draft": "draft", "pending": "draft", "future": "scheduled"}
+#: A variable of an SEO plugin's template: Yoast's %%title%%, Rank Math's %title%.
+_SEO_TEMPLATE = re.compile(r"%%?[a-z_]+%%?")
+#: Where Yoast SEO and Rank Math keep a post's own meta description and canonical URL.
+_SEO_META = {
+    "meta_description": ("_yoast_wpseo_metadesc", "rank_math_description"),
+    "canonical_url": ("_yoast_wpseo_canonical", "rank_math_canonical_url"),
+}
 
 
 class ThemesFrom(StrEnum):
@@ -233,6 +243,7 @@ class Converter:
         }
         if self.language:
             record["language"] = self.language
+        record.update(self._seo(item))
         record["old_paths"] = self._permalinks(item)
         self.result.posts.append(record)
         self.result.imported_posts.append(ImportedPost(pid, item.link, slug))
@@ -241,6 +252,24 @@ class Converter:
         thumbnail = item.meta.get("_thumbnail_id", "").strip()
         if thumbnail:
             self.featured.setdefault(thumbnail, []).append(slug)
+
+    def _seo(self, item: Item) -> dict[str, str]:
+        """The post's own meta description and canonical URL from an SEO plugin's fields,
+        where the hub's validation takes them; any other is noted and left to the defaults."""
+        found: dict[str, str] = {}
+        for name, keys in _SEO_META.items():
+            value = next((item.meta[key] for key in keys if item.meta.get(key, "").strip()), "")
+            if not value:
+                continue
+            if _SEO_TEMPLATE.search(value):
+                # A template ("%%title%% %%sep%% %%sitename%%") the SEO plugin filled in.
+                self.note("post", item.wordpress_id, f"{name} {value!r} is a template: not kept")
+                continue
+            try:
+                found[name] = checkers(POST)[name](value)
+            except Refusal as refusal:
+                self.note("post", item.wordpress_id, f"{name} not kept: {refusal.message}")
+        return found
 
     def _permalinks(self, item: Item) -> list[str]:
         """The post's WordPress addresses, kept as redirects (``redirect(path:)``): its

@@ -16,6 +16,7 @@ from hub_delivery.middleware import DeliveryMiddleware
 from hub_delivery.oembed import oembed_routes, own_resources
 from hub_delivery.partner_gate import PartnerGate
 from hub_delivery.partner_runtime import PARTNERS_STATE_KEY, Partners
+from hub_delivery.public_urls import PublicUrls
 from hub_delivery.purging import cache_purges
 from hub_delivery.readiness import redis_check
 from hub_delivery.runtime import STATE_KEY, Delivery
@@ -53,6 +54,12 @@ def add_hookspecs(plugin_manager: pluggy.PluginManager) -> None:
 @hookimpl
 def register_oembed_resources(settings: Settings) -> Sequence[OEmbedResource]:
     return own_resources(settings)
+
+
+@hookimpl
+def public_url(type_name: str, slug: str, settings: Settings) -> str | None:
+    # The same addresses feeds, oEmbed and the sitemap give: the canonical URL of a post.
+    return PublicUrls.from_settings(settings).object_url(type_name, slug)
 
 
 @hookimpl

@@ -90,6 +90,11 @@ class PublicUrls:
     def post_url(self, slug: str) -> str:
         return UrlPattern(self.post_pattern).url(slug)
 
+    def object_url(self, type_name: str, slug: str) -> str | None:
+        """The public URL of a post, section, person or theme, where its pattern is set."""
+        pattern = self.post_pattern if type_name == "Post" else self.object_patterns.get(type_name)
+        return UrlPattern(pattern).url(slug) if pattern else None
+
     def post_slug(self, url: str) -> str | None:
         """The slug in a URL following the post pattern, or ``None`` for any other URL."""
         return UrlPattern(self.post_pattern).match(url) if self.has_posts else None

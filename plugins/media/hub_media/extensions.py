@@ -1,14 +1,16 @@
-"""The fields the media plugin adds to the core's ``Post``, ``Person`` and ``Section``."""
+"""The fields the media plugin adds to the core's ``Post``, ``PostSeo``, ``Person`` and
+``Section``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import strawberry
 
 from hub import Info, PersonRef, PostRef, SectionRef, UserError
 from hub_media.body import body_images, with_renditions
-from hub_media.placements import PERSON, POST, SECTION
+from hub_media.placements import PERSON, POST, SECTION, SOCIAL
 from hub_media.settings import MediaSettings
 from hub_media.types import (
     MAX_SRCSET_WIDTHS,
@@ -26,6 +28,15 @@ MAX_SIZES_LENGTH = 300
 
 async def post_featured_image(root: PostRef, info: Info) -> ImageRef | None:
     image: ImageRef | None = await info.context.loaders[POST.loader].load(root.id)
+    return image
+
+
+async def post_social_image(root: Any, info: Info) -> ImageRef | None:
+    # ``root`` is the post's PostSeo, whose ``id`` is the post's: its social image, else its
+    # featured image. Each is one statement for a page of posts, the second only if needed.
+    image: ImageRef | None = await info.context.loaders[SOCIAL.loader].load(root.id)
+    if image is None:
+        image = await info.context.loaders[POST.loader].load(root.id)
     return image
 
 
@@ -103,6 +114,16 @@ class PostImageFields:
             "none, and lazy loading. Made when asked, so it follows the library's alt text "
             "and focal point; one SQL statement for a page of posts."
         ),
+    )
+
+
+@strawberry.type
+class PostSeoImageFields:
+    image: ImageRef | None = strawberry.field(
+        resolver=post_social_image,
+        description="For `og:image` and `twitter:image`: the post's social image "
+        "(`setSocialImage`), else its featured image, else null. Ask `url(width: 1200, "
+        "height: 630)` for the 1.91:1 card most sites show.",
     )
 
 

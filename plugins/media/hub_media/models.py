@@ -59,6 +59,25 @@ class PostImage(Model):
         table = "media_post_image"
 
 
+class PostSocialImage(Model):
+    """The image link previews show for a post (``Post.seo.image``) instead of its featured one.
+
+    Such as a card cropped to 1.91:1, or a picture with the headline written on it."""
+
+    id = fields.IntField(primary_key=True)
+    post: fields.OneToOneRelation[Post] = fields.OneToOneField(
+        "hub.Post", related_name="media_social_image", on_delete=fields.CASCADE
+    )
+    post_id: int
+    asset: fields.ForeignKeyRelation[Asset] = fields.ForeignKeyField(
+        "media.Asset", related_name="social_image_of", on_delete=fields.RESTRICT
+    )
+    asset_id: int
+
+    class Meta:
+        table = "media_post_social_image"
+
+
 class PersonPhoto(Model):
     id = fields.IntField(primary_key=True)
     person: fields.OneToOneRelation[Person] = fields.OneToOneField(

@@ -1,4 +1,5 @@
-"""Where images are shown: a post's featured image, a person's photo, a section's image.
+"""Where images are shown: a post's featured and social images, a person's photo, a section's
+image.
 
 Each place is one table of the plugin's own with one row per owner; the same description
 drives the loader, the mutation and the deletion check.
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from tortoise.models import Model
 
 from hub import EventKind, Person, Post, Section
-from hub_media.models import PersonPhoto, PostImage, SectionImage
+from hub_media.models import PersonPhoto, PostImage, PostSocialImage, SectionImage
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Placement:
     event: EventKind
     loader: str
     field: str  # the field the plugin adds to the owner's type
+    group: str  # the key of ``shown_on`` in ``hub media export`` files
 
     @property
     def owner_id(self) -> str:
@@ -39,6 +41,19 @@ POST = Placement(
     EventKind.POST_UPDATED,
     "media_post_images",
     "featuredImage",
+    "posts",
+)
+#: The image link previews show (``Post.seo.image``); without one, the featured image.
+SOCIAL = Placement(
+    "Post",
+    Post,
+    PostSocialImage,
+    "post",
+    "title",
+    EventKind.POST_UPDATED,
+    "media_post_social_images",
+    "socialImage",
+    "post_social_images",
 )
 PERSON = Placement(
     "Person",
@@ -49,6 +64,7 @@ PERSON = Placement(
     EventKind.PERSON_CHANGED,
     "media_person_photos",
     "photo",
+    "people",
 )
 SECTION = Placement(
     "Section",
@@ -59,5 +75,6 @@ SECTION = Placement(
     EventKind.SECTION_CHANGED,
     "media_section_images",
     "image",
+    "sections",
 )
-PLACEMENTS = (POST, PERSON, SECTION)
+PLACEMENTS = (POST, SOCIAL, PERSON, SECTION)

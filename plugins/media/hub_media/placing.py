@@ -1,4 +1,5 @@
-"""Mutations that show an image on a post, a person or a section (or stop showing one)."""
+"""Mutations that show an image on a post, a person or a section (or stop showing one); and
+the image link previews show for a post."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from hub import (
 )
 from hub_media.models import Asset
 from hub_media.mutations import image_pk
-from hub_media.placements import PERSON, POST, SECTION, Placement
+from hub_media.placements import PERSON, POST, SECTION, SOCIAL, Placement
 from hub_media.publishing import featured_image_refusal
 
 CONTENT_WRITE = "content:write"
@@ -47,7 +48,7 @@ async def place(info: Info, placement: Placement, owner: relay.GlobalID, image: 
     if asset_pk is not None and not await Asset.exists(id=asset_pk):
         raise UserError(f"There is no image with the id {image}.", argument="image")
     async with in_transaction():
-        if placement is POST and asset_pk is not None:
+        if placement in (POST, SOCIAL) and asset_pk is not None:
             refusal = await featured_image_refusal(owner_pk, asset_pk)
             if refusal is not None:
                 raise UserError(refusal, argument="image")
@@ -82,6 +83,17 @@ class PlacingMutations:
         self, info: Info, post: relay.GlobalID, image: relay.GlobalID | None
     ) -> PostRef | None:
         placed: PostRef | None = await place(info, POST, post, image)
+        return placed
+
+    @strawberry.mutation(
+        permission_classes=[RequireScope(CONTENT_WRITE)],
+        description="Set the image link previews show for a post (`Post.seo.image`); "
+        "`image: null` shows its featured image again.",
+    )
+    async def set_social_image(
+        self, info: Info, post: relay.GlobalID, image: relay.GlobalID | None
+    ) -> PostRef | None:
+        placed: PostRef | None = await place(info, SOCIAL, post, image)
         return placed
 
     @strawberry.mutation(

@@ -89,6 +89,7 @@ def register_mutations() -> Sequence[type]:
 def register_type_extensions() -> Mapping[str, Sequence[type]]:
     return {
         "Post": [extensions.PostImageFields],
+        "PostSeo": [extensions.PostSeoImageFields],
         "Person": [extensions.PersonImageFields],
         "Section": [extensions.SectionImageFields],
     }

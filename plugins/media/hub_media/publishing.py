@@ -7,22 +7,32 @@ from typing import Any
 
 from hub import Post, PostStatus
 from hub_media.body import body_images
-from hub_media.models import Asset, PostImage
+from hub_media.models import Asset, PostImage, PostSocialImage
+
+#: The images shown with a post, by the field errors name and the words messages use.
+POST_IMAGES: dict[tuple[str, str], type[PostImage | PostSocialImage]] = {
+    ("featuredImage", "featured image"): PostImage,
+    ("socialImage", "social image"): PostSocialImage,
+}
 
 
 async def publication_problems(
     posts: Sequence[Mapping[str, Any]],
 ) -> list[tuple[int, str, str]]:
-    """The featured image and every image of the body need alt text: the body's own or, for a
-    library image, the library's. One statement for the featured images, one for the body's."""
+    """The featured and social images and every image of the body need alt text: the body's
+    own or, for a library image, the library's. One statement for the featured images, one for
+    the social images, one for the body's."""
     problems: list[tuple[int, str, str]] = []
     post_ids = [post["id"] for post in posts if post.get("id") is not None]
-    featured = {
-        row["post_id"]: row
-        for row in await PostImage.filter(post_id__in=post_ids).values(
-            "post_id", "asset_id", alt="asset__alt", name="asset__original_name"
-        )
-    } if post_ids else {}  # fmt: skip
+    shown_with = {  # the post's own images: each kind is one statement
+        kind: {
+            row["post_id"]: row
+            for row in await model.filter(post_id__in=post_ids).values(
+                "post_id", "asset_id", alt="asset__alt", name="asset__original_name"
+            )
+        } if post_ids else {}
+        for kind, model in POST_IMAGES.items()
+    }  # fmt: skip
     in_bodies = {index: body_images(post.get("body") or "") for index, post in
                  enumerate(posts)}  # fmt: skip
     asset_ids = {image.asset_id for images in in_bodies.values() for image in images
@@ -33,13 +43,14 @@ async def publication_problems(
         else {}
     )
     for index, post in enumerate(posts):
-        image = featured.get(post.get("id"))
-        if image is not None and not image["alt"].strip():
-            problems.append((index, "featuredImage", (
-                f"The featured image (image {image['asset_id']}, {image['name'] or 'no name'}) "
-                "has no alt text: describe it with updateImage(details: {alt}) before "
-                "publishing, or set another image."
-            )))  # fmt: skip
+        for (field, words), images in shown_with.items():
+            image = images.get(post.get("id"))
+            if image is not None and not image["alt"].strip():
+                problems.append((index, field, (
+                    f"The {words} (image {image['asset_id']}, {image['name'] or 'no name'}) "
+                    "has no alt text: describe it with updateImage(details: {alt}) before "
+                    "publishing, or set another image."
+                )))  # fmt: skip
         for number, shown in enumerate(in_bodies[index], start=1):
             if shown.asset_id is not None and shown.asset_id not in library:
                 problems.append((index, "body", (

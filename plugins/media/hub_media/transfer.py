@@ -1,11 +1,12 @@
 """``hub media export DIR`` / ``hub media import DIR``: the library's records and files.
 
 A folder holds ``media.json`` (each image's details and where it is shown, by post, person and
-section slug) and ``originals/`` (the files as uploaded). An import checks everything first
-(each file judged as an upload is, every slug known) and reports every problem at once; then it
-stores the files and writes the records in one transaction, forgetting the new files again if
-that fails: all or nothing, like ``hub import``. Images are matched by their file's key, so
-importing a folder twice changes nothing.
+section slug: posts' featured and social images, people's photos, sections' images) and
+``originals/`` (the files as uploaded). An import checks everything first (each file judged as
+an upload is, every slug known) and reports every problem at once; then it stores the files and
+writes the records in one transaction, forgetting the new files again if that fails: all or
+nothing, like ``hub import``. Images are matched by their file's key, so importing a folder
+twice changes nothing.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from hub_media.settings import MediaSettings
 FORMAT_VERSION = 1
 INDEX = "media.json"
 KEY = re.compile(r"^originals/[0-9a-f]{32}\.(jpg|png|webp|gif|avif)$")
-SHOWN_ON = {"Post": "posts", "Person": "people", "Section": "sections"}
+SHOWN_ON = tuple(placement.group for placement in PLACEMENTS)
 DETAILS = ("original_name", "alt", "caption", "credit", "licence", "focal_x", "focal_y")
 
 
@@ -51,7 +52,7 @@ class MediaReport:
 
 
 def _group(placement: Placement) -> str:
-    return SHOWN_ON[placement.type_name]
+    return placement.group
 
 
 async def export_media(pm: pluggy.PluginManager, settings: Settings, folder: Path) -> int:
@@ -126,9 +127,10 @@ def _check_record(
     values["focal_x"], values["focal_y"] = float(point[0]), float(point[1])
     shown = raw.get("shown_on", {})
     if not isinstance(shown, dict) or not all(
-        group in SHOWN_ON.values() and isinstance(slugs, list) for group, slugs in shown.items()
+        group in SHOWN_ON and isinstance(slugs, list) for group, slugs in shown.items()
     ):
-        problems.append(f'{where}: "shown_on" must map posts, people or sections to slug lists')
+        listed = ", ".join(SHOWN_ON)
+        problems.append(f'{where}: "shown_on" must map {listed} to slug lists')
         shown = {}
     values["shown_on"] = shown
     path = folder / key
