@@ -21,6 +21,7 @@ from hub.access.audit import jsonable, record_change
 from hub.content import core_types
 from hub.content.content_type import ContentType
 from hub.content.field_errors import ErrorCode, FieldError, Problems, Refused
+from hub.content.linked_translations import check_group_languages
 from hub.content.models import PostStatus
 from hub.content.redirects import remember_old_slug
 from hub.content.types import PostType
@@ -234,6 +235,7 @@ async def update(
             raise conflict(kind, version, before["version"])
         problems = Problems()
         await check_slug_free(kind, columns, pk, problems)
+        await check_group_languages(kind.declared, pk, columns, problems)
         problems.raise_if_any()
         stamp = {"updated_at": datetime.now(UTC)} if kind.timestamped else {}
         # The version in the WHERE clause makes this safe against a concurrent writer too.
