@@ -23,7 +23,9 @@ from hub.content.editing_options import Editing
 from hub.content.field_errors import ErrorCode, FieldError
 from hub.content.field_kinds import ColumnKind, Field
 from hub.content.imported_media import ImportedMedia
+from hub.content.languages import canonical as canonical_language
 from hub.content.link_lists import Link
+from hub.content.linked_translations import post_translation_groups
 from hub.content.model_building import (
     fill_public_ids,
     link_models,
@@ -135,6 +137,7 @@ __all__ = [
     "ThemeRef",
     "UserError",
     "call_each_async",
+    "canonical_language",
     "check_country_code",
     "check_language_tag",
     "check_slug",
@@ -168,6 +171,7 @@ __all__ = [
     "paginate",
     "parse_key",
     "plugin_calls",
+    "post_translation_groups",
     "public_id_column",
     "public_posts_filter",
     "redirected_post_id",

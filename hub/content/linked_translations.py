@@ -121,3 +121,22 @@ async def check_group_languages(
                 ErrorCode.TAKEN,
             )
             return
+
+
+async def post_translation_groups(
+    context: Context, groups: Sequence[str]
+) -> dict[str, list[tuple[str, str]]]:
+    """The ``(language, slug)`` of every post ``context`` may see in each of ``groups``, by
+    language: one statement, for pages listing many posts (a sitemap's hreflang links)."""
+    wanted = sorted({group for group in groups if group})
+    if not wanted:
+        return {}
+    rows = await (
+        visible_posts(context)
+        .filter(translation_group__in=wanted)
+        .values_list(TRANSLATION_GROUP, "language", "slug")
+    )
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for group, language, slug in sorted(rows, key=lambda row: (row[0], canonical(row[1]), row[2])):
+        found[group].append((language, slug))
+    return dict(found)
