@@ -23,7 +23,6 @@ from hub.content.editing_options import Editing
 from hub.content.field_errors import ErrorCode, FieldError
 from hub.content.field_kinds import ColumnKind, Field
 from hub.content.imported_media import ImportedMedia
-from hub.content.languages import canonical as canonical_language
 from hub.content.link_lists import Link
 from hub.content.linked_translations import post_translation_groups
 from hub.content.model_building import (
@@ -137,7 +136,6 @@ __all__ = [
     "ThemeRef",
     "UserError",
     "call_each_async",
-    "canonical_language",
     "check_country_code",
     "check_language_tag",
     "check_slug",
