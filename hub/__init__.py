@@ -24,6 +24,7 @@ from hub.content.field_errors import ErrorCode, FieldError
 from hub.content.field_kinds import ColumnKind, Field
 from hub.content.imported_media import ImportedMedia
 from hub.content.link_lists import Link
+from hub.content.linked_translations import post_translation_groups
 from hub.content.model_building import (
     fill_public_ids,
     link_models,
@@ -172,6 +173,7 @@ __all__ = [
     "parse_key",
     "part_mutations",
     "plugin_calls",
+    "post_translation_groups",
     "public_id_column",
     "public_posts_filter",
     "redirected_post_id",

@@ -143,6 +143,12 @@ def default_data_dir() -> Path:
     return Path(os.environ.get("HUB_DATA_DIR", "data"))
 
 
+def _language_tag(value: str) -> None:
+    from hub.content.validation import check_language_tag  # langcodes: only when set
+
+    check_language_tag(value)
+
+
 CORE_SETTINGS: tuple[Setting[Any], ...] = (
     Setting("HUB_DATA_DIR", str, "data", "Folder for the embedded SQLite database."),
     Setting(
@@ -237,6 +243,14 @@ CORE_SETTINGS: tuple[Setting[Any], ...] = (
         "or auto (Redis when HUB_REDIS_URL is set, else PostgreSQL when the database is).",
         _events_transport,
     ),
+    Setting(
+        "HUB_DEFAULT_LANGUAGE",
+        str,
+        "en",
+        "BCP 47 tag of the organisation's language: the one content is written in, and the "
+        "last of every fallback chain (fr-CH, then fr, then this).",
+        _language_tag,
+    ),
 )
 
 
@@ -264,6 +278,7 @@ class Settings:
     compiled_execution: bool = True
     redis_url: str = ""
     events_transport: str = "auto"
+    default_language: str = "en"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from hub.content.content_type import ContentType
 from hub.content.core_types import PERSON, POST, SECTION, THEME
 from hub.content.field_kinds import NO_DEFAULT
-from hub.content.record_extras import RECORD_EXTRAS
+from hub.content.record_extras import record_extra
 from hub.content.transfer import InvalidContent, import_content
 from tests.conftest import GraphQLClient
 from tests.test_mutations import as_editor
@@ -154,11 +154,9 @@ def test_the_import_format_page_lists_the_declared_fields(declared: ContentType)
     # exactly where a new record must give the field.
     page = (Path(__file__).parent.parent / "docs" / "import-format.md").read_text()
     documented = _documented_fields(page, declared.plural)
-    extras = RECORD_EXTRAS[declared.name].names if declared.name in RECORD_EXTRAS else ()
-    assert list(documented) == [
-        *(spec.name for spec in declared.writable),
-        *declared.links,
-        *extras,
-    ]
+    extra = record_extra(declared)
+    extras = list(extra.names) if extra is not None else []
+    declared_names = [spec.name for spec in declared.writable] + list(declared.links) + extras
+    assert list(documented) == declared_names
     must_give = {spec.name for spec in declared.writable if spec.default is NO_DEFAULT}
     assert {name for name, required in documented.items() if required == "yes"} == must_give

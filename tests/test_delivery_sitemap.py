@@ -135,6 +135,31 @@ async def test_each_post_names_its_language_as_an_hreflang_alternate(
     assert alternates["https://example.org/sections/berlin"] == []
 
 
+async def test_a_translated_post_lists_every_public_version_as_an_alternate(
+    client: httpx.AsyncClient,
+) -> None:
+    made = await site()
+    # The draft's French version is not public: it is not an alternate.
+    await Post.filter(id__in=[made["english"].id, made["brazilian"].id]).update(
+        translation_group="peace-talks"
+    )
+    await factories.post(
+        "rascunho", language="fr", status=PostStatus.DRAFT, published_at=None,
+        translation_group="peace-talks",
+    )  # fmt: skip
+    root = await parsed(client)
+    expected = [
+        ("en", "https://example.org/news/peace-talks"),
+        ("pt-BR", "https://example.org/news/paz"),
+    ]
+    for url in root.iterfind("s:url", NS):
+        if url.find("s:loc", NS).text in dict(map(reversed, expected)):
+            links = [
+                (link.get("hreflang"), link.get("href")) for link in url.iterfind("x:link", NS)
+            ]
+            assert links == expected
+
+
 async def test_the_sitemap_is_cacheable_and_answers_if_none_match_with_304(
     client: httpx.AsyncClient, sql_counter: SQLCounter
 ) -> None:

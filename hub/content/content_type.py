@@ -28,6 +28,33 @@ def snake_case(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
 
 
+#: Kinds a field may be ``translatable`` in: free text.
+TRANSLATABLE_KINDS = frozenset({ColumnKind.SHORT_TEXT, ColumnKind.TEXT, ColumnKind.HTML})
+#: The field a type with ``linked_translations`` gets: the key its translations share. Null
+#: (or empty): the object has no translation. Set by the hub's link mutations and by imports,
+#: never by create and update inputs; not served (``Post.translations`` is).
+TRANSLATION_GROUP = "translation_group"
+
+
+def _group_key(value: str) -> None:
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value):
+        raise ValueError(
+            f"{value!r} is not a translation group key: use lowercase letters, digits and "
+            "single hyphens (a UUID, or a name such as annual-report-2024)"
+        )
+
+
+TRANSLATION_GROUP_FIELD = Field(
+    ColumnKind.SHORT_TEXT,
+    max_length=120,
+    check=_group_key,
+    nullable=True,
+    default=None,
+    private=True,
+    indexed=True,
+    description="Objects sharing this key are translations of each other.",
+)
+
 #: A rule over several fields of one record: yields (field name, message) for each problem.
 RecordCheck = Callable[[Mapping[str, Any]], Iterator[tuple[str, str]]]
 
@@ -71,6 +98,12 @@ class ContentType:
     by_id_loader: str = ""
     #: The type's mutations and who may call them; ``None``: not editable through the API.
     editing: Editing | None = field(default=None, kw_only=True)
+    #: Each language is an object of its own (a post and its French version, each with its
+    #: slug, status and dates), linked in a translation group, as Wagtail's localisation and
+    #: Polylang do; the type needs a ``language`` field and gets ``translation_group``
+    #: (:mod:`hub.content.linked_translations`). Types without it translate the fields
+    #: declared ``translatable`` instead.
+    linked_translations: bool = field(default=False, kw_only=True)
 
     def __post_init__(self) -> None:
         named = {name: replace(spec, name=name) for name, spec in self.fields.items()}
@@ -97,6 +130,19 @@ class ContentType:
             raise ValueError(f"{self.name}: part_of {self.part_of!r} must name a foreign_key field")
         if "slug" not in named and self.part_of is None:
             raise ValueError(f"{self.name}: declare a slug() field, or part_of a foreign key")
+        for spec in named.values():
+            if spec.translatable and (
+                spec.kind not in TRANSLATABLE_KINDS or self.linked_translations
+            ):
+                raise ValueError(
+                    f"{self.name}: {spec.name} cannot be translatable: only text fields are, "
+                    "and only on types without linked_translations (each language is an object)"
+                )
+        if self.linked_translations:
+            language = named.get("language")
+            if language is None or language.kind is not ColumnKind.LANGUAGE:
+                raise ValueError(f"{self.name}: linked_translations needs a language_tag() field")
+            named[TRANSLATION_GROUP] = replace(TRANSLATION_GROUP_FIELD, name=TRANSLATION_GROUP)
         object.__setattr__(self, "fields", named)
         object.__setattr__(
             self,
@@ -185,6 +231,11 @@ class ContentType:
         if len(texts) + len(numbers) != len(fields):
             raise ValueError(f"{self.name}: only text and int columns can be related by a union")
         return ("id", "public_id", *texts, *numbers)
+
+    @property
+    def translatable_fields(self) -> tuple[Field, ...]:
+        """The fields given per language (stored in the type's translation table)."""
+        return tuple(spec for spec in self.fields.values() if spec.translatable)
 
     @property
     def writable(self) -> tuple[Field, ...]:

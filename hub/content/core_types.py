@@ -41,11 +41,11 @@ SECTION = ContentType(
     description="A national section of the organisation.",
     fields={
         "slug": slug(),
-        "name": short_text(200, required=True, searchable=True),
+        "name": short_text(200, required=True, searchable=True, translatable=True),
         "country_code": country_code(
             indexed=True, filterable=True, description="ISO 3166-1 alpha-2 code, such as DE."
         ),
-        "description": text(searchable=True),
+        "description": text(searchable=True, translatable=True),
         "founded_year": integer(nullable=True, default=None, minimum=1800, maximum=2200),
         "website": url(),
     },
@@ -64,12 +64,13 @@ PERSON = ContentType(
         "name": short_text(200, required=True, searchable=True),
         "role": short_text(
             120,
+            translatable=True,
             indexed=True,
             filterable=True,
             searchable=True,
             description='Free text, such as "President" or "Board member".',
         ),
-        "bio": text(searchable=True),
+        "bio": text(searchable=True, translatable=True),
         "photo_url": url(
             deprecation=(
                 "A free-text URL: use `photo` (an image of the media library, with sizes and "
@@ -95,8 +96,8 @@ THEME = ContentType(
     # Not searched: themes narrow and count searches (its facets) rather than being found.
     fields={
         "slug": slug(),
-        "name": short_text(200, required=True),
-        "description": text(),
+        "name": short_text(200, required=True, translatable=True),
+        "description": text(translatable=True),
     },
     timestamped=False,
     editing=Editing(scopes=(WRITE,)),
@@ -178,6 +179,8 @@ POST = ContentType(
     # post.updated, post.published, post.unpublished, post.deleted: the names subscribers know.
     changed_action="updated",
     actions=("published", "unpublished"),
+    # Each language is a post of its own (slug, status, dates), linked in a translation group.
+    linked_translations=True,
     # Authors (content:write-own) write drafts they are credited on; editors anything.
     editing=Editing(
         scopes=(WRITE, WRITE_OWN),

@@ -16,7 +16,7 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
-from hub.content.content_type import ContentType
+from hub.content.content_type import TRANSLATION_GROUP, ContentType
 from hub.content.field_errors import FieldError
 from hub.content.field_kinds import NO_DEFAULT, ColumnKind, Field
 from hub.content.node_types import camel, python_type
@@ -65,7 +65,11 @@ def input_fields(declared: ContentType) -> tuple[Field, ...]:
     """The declared fields an input sets, in declared order."""
     lifecycle = declared.editing is not None and declared.editing.lifecycle
     return tuple(
-        spec for spec in declared.writable if not (lifecycle and spec.name in LIFECYCLE_FIELDS)
+        spec
+        for spec in declared.writable
+        if not (lifecycle and spec.name in LIFECYCLE_FIELDS)
+        # Set by the link mutations (hub.content.linked_translations), which check the group.
+        and not (declared.linked_translations and spec.name == TRANSLATION_GROUP)
     )
 
 

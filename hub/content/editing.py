@@ -22,6 +22,7 @@ from hub.content import core_types
 from hub.content.content_type import ContentType
 from hub.content.field_errors import ErrorCode, FieldError, Problems, Refused
 from hub.content.field_kinds import NO_DEFAULT
+from hub.content.linked_translations import check_group_languages
 from hub.content.models import PostStatus
 from hub.content.publishing import new_publication_problems
 from hub.content.redirects import remember_old_slug
@@ -287,6 +288,7 @@ async def update(
         check_record(kind, before, columns)
         problems = Problems()
         await check_slug_free(kind, columns, pk, problems)
+        await check_group_languages(kind.declared, pk, columns, problems)
         problems.raise_if_any()
         stamp = {"updated_at": datetime.now(UTC)} if kind.timestamped else {}
         # The version in the WHERE clause makes this safe against a concurrent writer too.

@@ -23,7 +23,7 @@ from hub.content.content_type import ContentType
 from hub.content.exchange import FORMAT_VERSION, QUERY_CHUNK
 from hub.content.field_kinds import ColumnKind, Field
 from hub.content.link_lists import Link
-from hub.content.record_extras import RECORD_EXTRAS
+from hub.content.record_extras import record_extra
 from hub.content.registry import ContentTypes
 from hub.graphql.nodes import node_key
 
@@ -77,7 +77,7 @@ async def export_records(declared: ContentType) -> AsyncIterator[dict[str, Any]]
         rows = await declared.model.filter(id__in=ids).values("id", "public_id", *columns)
         by_id = {row["id"]: row for row in rows}
         links = {name: await _links(link, ids) for name, link in declared.links.items()}
-        extra = RECORD_EXTRAS.get(declared.name)
+        extra = record_extra(declared)
         extras = await extra.export(ids) if extra is not None else {}
         for row_id in ids:
             row = by_id[row_id]

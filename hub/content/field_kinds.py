@@ -106,6 +106,10 @@ class Field:
     #: A ``FOREIGN_KEY``'s reverse relation on the target's model; by default the plural of
     #: the declaring type ("people" on a section).
     related_name: str | None = None
+    #: The value may be given per language (a section's name in French): served in the
+    #: language a query asks for, stored in the type's translation table
+    #: (:mod:`hub.content.translation_models`). Text kinds only.
+    translatable: bool = False
     #: Filled in by :class:`ContentType` from the key the field is declared under.
     name: str = ""
 

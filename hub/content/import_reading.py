@@ -18,7 +18,7 @@ from hub.content.content_type import ContentType
 from hub.content.exchange import FORMAT_VERSION, QUERY_CHUNK, Problem, Record, slug_ids
 from hub.content.field_kinds import ColumnKind
 from hub.content.import_source import Entry
-from hub.content.record_extras import RECORD_EXTRAS
+from hub.content.record_extras import record_extra
 from hub.content.registry import ContentTypes
 from hub.content.spool import Spool
 from hub.graphql.nodes import node_key, parse_key
@@ -59,7 +59,7 @@ def read_record(
         problem(found.field, found.message)
     links = {name: _slug_list(raw, name, problem) for name in declared.links}
     public_id = _public_id(raw.get("id"), problem)
-    extra = RECORD_EXTRAS.get(declared.name)
+    extra = record_extra(declared)
     extra_names = set(extra.names) if extra is not None else set()
     for name in sorted(set(raw) - writable - set(declared.links) - {"id"} - extra_names):
         problem(name, "is not a field of this record (see docs/import-format.md)")

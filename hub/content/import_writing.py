@@ -28,7 +28,7 @@ from hub.content.field_kinds import ColumnKind
 from hub.content.import_reading import FileCheck
 from hub.content.link_lists import Link
 from hub.content.models import PostStatus
-from hub.content.record_extras import RECORD_EXTRAS
+from hub.content.record_extras import record_extra
 from hub.content.redirects import remember_old_slug
 from hub.content.registry import ContentTypes
 from hub.content.spool import Spool
@@ -215,7 +215,7 @@ async def _write_batch(
     await _resolve_references(types, declared, records)
     ids, public_ids, changes, before = await _upsert(declared, records, report)
     changed = set(changes)
-    extra = RECORD_EXTRAS.get(declared.name)
+    extra = record_extra(declared)
     if extra is not None:
         await extra.write(ids, {record.slug: record.extras for record in records})
     if declared.links:

@@ -16,6 +16,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from hub.content.core_types import PERSON, POST, SECTION, THEME
+from hub.content.linked_translations import post_translations_loader
 from hub.content.type_loaders import row_key, type_loaders
 from hub.content.types import PersonType, PostType, SectionType, ThemeType
 from hub.content.visibility import visible_posts
@@ -56,4 +57,5 @@ def dataloaders() -> Mapping[str, LoaderFactory]:
         **type_loaders(POST, PostType.from_row),
         "post_by_id": _posts_by("id"),
         "post_by_public_id": _posts_by("public_id"),
+        "post_translations": post_translations_loader(),
     }

@@ -18,6 +18,7 @@ from hub.content.model_building import (
     model_for,
 )
 from hub.content.post_status import PostStatus
+from hub.content.translation_models import translation_model
 
 if TYPE_CHECKING:
     # What a type checker sees: the columns come from the declarations at run time, so their
@@ -36,6 +37,12 @@ if TYPE_CHECKING:
 
     class PostSection(DeclaredModel): ...
 
+    class SectionTranslation(DeclaredModel): ...
+
+    class PersonTranslation(DeclaredModel): ...
+
+    class ThemeTranslation(DeclaredModel): ...
+
 else:
     # Referenced types first: a foreign key names its target's model.
     Section = model_for(SECTION, app="hub")
@@ -43,16 +50,22 @@ else:
     Person = model_for(PERSON, app="hub")
     Post = model_for(POST, app="hub")
     PostAuthor, PostTheme, PostSection = link_models(POST)
+    SectionTranslation = translation_model(SECTION)
+    PersonTranslation = translation_model(PERSON)
+    ThemeTranslation = translation_model(THEME)
 
 __all__ = [
     "Person",
+    "PersonTranslation",
     "Post",
     "PostAuthor",
     "PostSection",
     "PostStatus",
     "PostTheme",
     "Section",
+    "SectionTranslation",
     "Theme",
+    "ThemeTranslation",
     "Timestamped",
     "Versioned",
 ]

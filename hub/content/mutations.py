@@ -22,6 +22,7 @@ from hub.content.edit_types import DeleteInput, DeletePayload, create_input, pay
 from hub.content.editing import Kind
 from hub.content.editor import Editor, answer_with, mutation
 from hub.content.lifecycle import lifecycle_mutations
+from hub.content.translation_mutations import translation_mutations
 
 
 def mutations_for(
@@ -56,5 +57,6 @@ def mutations_for(
     }  # fmt: skip
     if rules.lifecycle:
         fields.update(lifecycle_mutations(editor))
+    fields.update(translation_mutations(editor, updated))
     body = type(f"{name}Mutations", (), {"__module__": __name__, **fields})
     return strawberry.type(body)

@@ -29,6 +29,7 @@ from strawberry.types.field import StrawberryField
 from hub.content.content_type import ContentType
 from hub.content.field_kinds import ColumnKind, Field
 from hub.content.row_readers import row_reader
+from hub.content.translated_fields import language_fields, translated_field
 from hub.errors import UserError
 from hub.graphql.context import Info
 from hub.graphql.lazy import ref
@@ -160,6 +161,14 @@ def node_type(declared: ContentType, extras: type | None = None) -> Any:
             )
         elif isinstance(extra.get(spec.name), StrawberryField):
             annotations[spec.type_attribute] = PRIVATE[python_type(spec)]
+        elif spec.translatable:
+            # The stored value stays on the object; the field answers in the asked language.
+            annotations[spec.type_attribute] = PRIVATE[python_type(spec)]
+            key, key_property, field = translated_field(declared, spec, python_type(spec))
+            namespace[key] = key_property
+            # Annotated here too, so the field keeps its declared place in the schema.
+            annotations[f"{spec.name}_in_language"] = python_type(spec)
+            namespace[f"{spec.name}_in_language"] = field
         else:
             annotations[spec.type_attribute] = python_type(spec)
             value_field = _value_field(spec)
@@ -180,6 +189,8 @@ def node_type(declared: ContentType, extras: type | None = None) -> Any:
         resolvers[name] = loaded_field(
             link.loader, list_of(ref(link.target)), description=link.description or None
         )
+    if declared.translatable_fields:
+        resolvers.update(language_fields(declared))
     if declared.editing is not None:
         resolvers["version"] = version_field(declared)
 

@@ -17,6 +17,8 @@ from tortoise.functions import Coalesce
 from tortoise.queryset import QuerySet
 
 from hub.content.core_types import POST
+from hub.content.languages import language_chain
+from hub.content.linked_translations import best_in_chain
 from hub.content.models import PostAuthor, PostSection, PostStatus, PostTheme
 from hub.content.visibility import visible_posts
 from hub.errors import UserError
@@ -146,6 +148,9 @@ async def post_connection(
             argument="filter",
         )
     queryset = filter_posts(visible_posts(info.context), post_filter)
+    chain = language_chain(info.context)
+    if chain:  # asked in a language: one post per translation group, in the best one
+        queryset = best_in_chain(queryset, chain, info.context)
     if drafts:
         queryset = queryset.annotate(
             **{_DRAFT_AWARE_SORT: Coalesce("published_at", F("created_at"))}

@@ -1,18 +1,22 @@
 """What a record of the exchange format holds beside its type's declared fields and links.
 
-Posts carry their old addresses (``old_slugs``, ``old_paths``: :mod:`hub.content.redirects`),
-so an export keeps them and an import (a WordPress site's permalinks included) adds them. Each
-extra reads its keys from a record, writes them in the import's transaction and reads them
-back for an export; a record without them is exported as before.
+Sections, people and themes carry their ``translations``
+(:mod:`hub.content.translation_records`). Posts carry their old addresses (``old_slugs``,
+``old_paths``: :mod:`hub.content.redirects`), so an export keeps them and an import (a
+WordPress site's permalinks included) adds them. Each extra reads its keys from a record,
+writes them in the import's transaction and reads them back for an export; a record without
+them is exported as before.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
+from hub.content.content_type import ContentType
 from hub.content.redirects import keep_redirects, normalised_path, redirects_of
+from hub.content.translation_records import FieldTranslations
 from hub.content.validation import check_slug
 
 #: Reports a problem with a record's key: ``(key, message)``.
@@ -81,5 +85,35 @@ class PostRedirects:
         return found
 
 
+class RecordExtra(Protocol):
+    """What a record of one type holds beside its fields and links."""
+
+    @property
+    def names(self) -> tuple[str, ...]: ...
+
+    def read(
+        self, raw: Mapping[str, Any], slug: str | None, problem: ProblemCallback
+    ) -> dict[str, Any]: ...
+
+    async def write(
+        self, ids: Mapping[str, int], extras: Mapping[str, Mapping[str, Any]]
+    ) -> int: ...
+
+    async def export(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]: ...
+
+
 #: The extras of each declared type, by name.
-RECORD_EXTRAS: Mapping[str, PostRedirects] = {"Post": PostRedirects()}
+RECORD_EXTRAS: Mapping[str, RecordExtra] = {"Post": PostRedirects()}
+_TRANSLATIONS: dict[ContentType, RecordExtra] = {}
+
+
+def record_extra(declared: ContentType) -> RecordExtra | None:
+    """The extra of ``declared``'s records: a post's redirects, the ``translations`` of a type
+    with translatable fields (:mod:`hub.content.translation_records`), else none."""
+    if declared.name in RECORD_EXTRAS:
+        return RECORD_EXTRAS[declared.name]
+    if declared.translatable_fields:
+        if declared not in _TRANSLATIONS:
+            _TRANSLATIONS[declared] = FieldTranslations(declared)
+        return _TRANSLATIONS[declared]
+    return None

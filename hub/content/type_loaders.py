@@ -20,6 +20,7 @@ from hub.content.field_kinds import ColumnKind
 from hub.content.keyed import KeyedStatement
 from hub.content.link_lists import Link
 from hub.content.node_types import by_id_loader, by_public_id_loader, version_loader
+from hub.content.translated_fields import translation_loaders
 from hub.graphql.context import Context, LoaderFactory
 from hub.graphql.nodes import node_key
 
@@ -147,4 +148,5 @@ def type_loaders(
         if targets is not None and link.target in targets:
             target, target_make = targets[link.target]
             loaders[link.loader] = _links(declared, link, target, target_make)
+    loaders.update(translation_loaders(declared))
     return loaders

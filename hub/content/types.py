@@ -15,10 +15,13 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 import strawberry
 
 from hub.content.core_types import PERSON, POST, SECTION, THEME
+from hub.content.languages import narrower_to_wider
+from hub.content.linked_translations import best_row, rank_in
 from hub.content.node_types import declared_here, node_type
 from hub.content.post_lists import PostFilter, post_connection
 from hub.content.sanitize import html_to_text
 from hub.content.seo import PostSeoRef, post_seo
+from hub.graphql.arguments import language_argument
 from hub.graphql.connection import Connection
 from hub.graphql.context import Info
 from hub.graphql.lazy import ref
@@ -113,6 +116,31 @@ class PostExtras:
     )
     def seo(self) -> PostSeoRef:
         return post_seo(self)
+
+    @strawberry.field(
+        description=(
+            "The other posts of its translation group the reader may see (each with its own "
+            "slug, status and date), by language."
+        )
+    )
+    async def translations(self, info: Info) -> list[PostRef]:
+        rows = await info.context.loaders["post_translations"].load(self.id)  # type: ignore[attr-defined]
+        return [PostType.from_row(row) for row in rows if row["id"] != self.id]  # type: ignore[attr-defined]
+
+    @strawberry.field(
+        description=(
+            "The post of its translation group in `language` (this one when it is in it), or "
+            "in the language it narrows: `fr-CH` finds `fr` when there is no `fr-CH`; null "
+            "when there is none to see."
+        )
+    )
+    async def translation(self, info: Info, language: str) -> PostRef | None:
+        chain = narrower_to_wider(language_argument("language", language))
+        rows = await info.context.loaders["post_translations"].load(self.id)  # type: ignore[attr-defined]
+        found = best_row(rows, chain)
+        if found is not None:
+            return PostType.from_row(dict(found))
+        return self if rank_in(chain, self.language) is not None else None  # type: ignore[attr-defined]
 
     @strawberry.field(description="Minutes to read the body, at 200 words a minute.")
     def reading_time_minutes(self) -> int:

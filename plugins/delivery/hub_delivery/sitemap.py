@@ -5,8 +5,9 @@ Public posts always (with ``HUB_DELIVERY_POST_URL``), and sections, people and t
 site has pages for them (``HUB_DELIVERY_SECTION_URL`` and the others). Up to
 ``HUB_DELIVERY_SITEMAP_MAX_URLS`` URLs (50,000, the protocol's limit) it is one ``urlset``;
 beyond, a ``sitemapindex`` of ``/sitemaps/1.xml``, ``/sitemaps/2.xml``... Each post carries
-``xhtml:link rel="alternate" hreflang`` links from :func:`post_alternates`, the one place the
-translations of a post will be added. Answers are cacheable (ETag, ``Cache-Control``) and tagged
+``xhtml:link rel="alternate" hreflang`` links from :func:`post_alternates`: itself and every
+public translation of its group, each with its language and URL (read for a whole page in one
+statement). Answers are cacheable (ETag, ``Cache-Control``) and tagged
 by the types they list, so any change to them purges them, as feeds are.
 """
 
@@ -24,7 +25,15 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from tortoise.queryset import QuerySet
 
-from hub import Context, Person, Section, Settings, Theme, visible_posts
+from hub import (
+    Context,
+    Person,
+    Section,
+    Settings,
+    Theme,
+    post_translation_groups,
+    visible_posts,
+)
 from hub_delivery import settings as delivery_settings
 from hub_delivery.cacheable import cacheable_response, problem
 from hub_delivery.public_urls import PublicUrls, UrlPattern
@@ -57,11 +66,15 @@ class SitemapEntry:
     alternates: tuple[Alternate, ...] = ()
 
 
-def post_alternates(url: str, language: str) -> tuple[Alternate, ...]:
-    """The language versions of a post at ``url``: today its own language only (a page lists
-    itself among its alternates). When translations are linked, they are added here, each
-    with its language and URL, and every sitemap entry of a post lists them all."""
-    return (Alternate(language, url),)
+def post_alternates(
+    url: str, language: str, translations: Sequence[tuple[str, str]] = (), pattern: Any = None
+) -> tuple[Alternate, ...]:
+    """The language versions of a post at ``url``: itself (a page lists itself among its
+    alternates) and, from ``translations`` (the ``(language, slug)`` of its translation group,
+    itself included, :func:`hub.post_translation_groups`), every other one at its URL."""
+    if not translations or pattern is None:
+        return (Alternate(language, url),)
+    return tuple(Alternate(tag, pattern.url(slug)) for tag, slug in translations)
 
 
 def _listed(type_name: str, context: Context) -> QuerySet[Any]:
@@ -72,17 +85,24 @@ def _listed(type_name: str, context: Context) -> QuerySet[Any]:
     return listed
 
 
-def _entry(type_name: str, pattern: UrlPattern, row: dict[str, Any]) -> SitemapEntry:
+def _entry(
+    type_name: str,
+    pattern: UrlPattern,
+    row: dict[str, Any],
+    groups: dict[str, list[tuple[str, str]]],
+) -> SitemapEntry:
     url = pattern.url(row["slug"])
     if type_name == "Post":
         lastmod = max(row["updated_at"], row["published_at"])
-        return SitemapEntry(url, lastmod, post_alternates(url, row["language"]))
+        members = groups.get(row["translation_group"] or "", [])
+        alternates = post_alternates(url, row["language"], members, pattern)
+        return SitemapEntry(url, lastmod, alternates)
     return SitemapEntry(url, row.get("updated_at"))
 
 
 def _columns(type_name: str) -> tuple[str, ...]:
     if type_name == "Post":
-        return ("slug", "language", "published_at", "updated_at")
+        return ("slug", "language", "published_at", "updated_at", "translation_group")
     model = _MODELS[type_name]
     return ("slug", "updated_at") if "updated_at" in model._meta.fields_map else ("slug",)
 
@@ -112,7 +132,12 @@ async def entries(
             .limit(take)
             .values(*_columns(type_name))
         )
-        found.extend(_entry(type_name, patterns[type_name], row) for row in rows)
+        groups = (
+            await post_translation_groups(context, [row["translation_group"] for row in rows])
+            if type_name == "Post"
+            else {}
+        )
+        found.extend(_entry(type_name, patterns[type_name], row, groups) for row in rows)
         offset = 0
         if len(found) >= limit:
             break
