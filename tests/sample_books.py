@@ -1,4 +1,8 @@
-"""A plugin's content type for the import/export tests: books, with a section and authors."""
+"""A plugin's content type for the import/export tests: books, with a section and authors.
+
+Its backward relations are named apart from tests/bookshelf's (a declared "Book" too): Tortoise
+adds them to the core's Section and Person classes, which live once per process.
+"""
 
 import uuid
 
@@ -15,7 +19,7 @@ class Book(Model):
     pages = fields.IntField(null=True)
     published_at = fields.DatetimeField(null=True)
     section: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
-        "hub.Section", related_name="books", null=True, on_delete=fields.SET_NULL
+        "hub.Section", related_name="sample_books", null=True, on_delete=fields.SET_NULL
     )
     version = fields.IntField(default=1)
 
@@ -29,7 +33,7 @@ class BookAuthor(Model):
         "sample.Book", related_name="author_links", on_delete=fields.CASCADE
     )
     person: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
-        "hub.Person", related_name="book_links", on_delete=fields.CASCADE
+        "hub.Person", related_name="sample_book_links", on_delete=fields.CASCADE
     )
     position = fields.IntField(default=0)
 

@@ -6,8 +6,10 @@ single SQL statement. Partner keys' own budgets are tested in ``test_delivery_pa
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import httpx
@@ -25,6 +27,7 @@ from hub.settings import Settings
 from tests import factories
 from tests.conftest import GraphQLClient, SQLCounter
 from tests.first_party import ROOT, first_party_plugins
+from tests.petitions import plugin as petitions
 from tests.plugin_helpers import make_plugin
 from tests.test_access_tokens import bearer, sign_in
 
@@ -57,8 +60,11 @@ def settings(database_url: str, tmp_path: Path, limits: dict[str, int]) -> Setti
     return Settings(data_dir=tmp_path, database_url=database_url, **limits)  # type: ignore[arg-type]
 
 
-def first_party_schema() -> strawberry.Schema:
-    pm = get_plugin_manager(extra_plugins=first_party_plugins(), load_entry_points=False)
+@functools.cache
+def first_party_schema(*tutorials: ModuleType) -> strawberry.Schema:
+    """The first-party schema, with the plugins a guide's tutorial builds; built once a process."""
+    plugins = [*first_party_plugins(), *tutorials]
+    pm = get_plugin_manager(extra_plugins=plugins, load_entry_points=False)
     return build_schema(pm, Settings()).schema
 
 
@@ -134,6 +140,8 @@ DOCUMENTS = [
     *sorted((ROOT / "docs").glob("*.md")),
     *sorted((ROOT / "plugins").glob("*/README.md")),
 ]
+#: Plugins a guide builds in its tutorial, whose operations it shows.
+TUTORIAL_PLUGINS = {ROOT / "docs" / "plugins.md": (petitions,)}
 GRAPHQL_BLOCK = re.compile(r"^```graphql\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
@@ -150,7 +158,8 @@ def documented_operations() -> list[Any]:
             for number, operation in enumerate(operations):
                 single = DocumentNode(definitions=(operation, *fragments))
                 label = f"{path.relative_to(ROOT)}#{len(found)}.{number}"
-                found.append(pytest.param(single, block, id=label))
+                tutorials = TUTORIAL_PLUGINS.get(path, ())
+                found.append(pytest.param(single, block, tutorials, id=label))
     return found
 
 
@@ -158,11 +167,11 @@ def test_the_documents_show_graphql_queries() -> None:
     assert len(documented_operations()) >= 8
 
 
-@pytest.mark.parametrize(("document", "text"), documented_operations())
+@pytest.mark.parametrize(("document", "text", "tutorials"), documented_operations())
 def test_every_documented_operation_fits_the_default_budget(
-    document: DocumentNode, text: str
+    document: DocumentNode, text: str, tutorials: tuple[ModuleType, ...]
 ) -> None:
-    schema = first_party_schema()
+    schema = first_party_schema(*tutorials)
     assert validate(graphql_schema_of(schema), document) == []
     measured = measure(schema, document, text, None)
     cost, error = over_budget(measured, default_budget(Settings()), None)
