@@ -33,6 +33,7 @@ from tests.live_server import (
     LiveServerError,
     free_port,
     hub_environment,
+    hub_in_this_process,
     stop,
 )
 
@@ -57,20 +58,38 @@ def run_hub(folder: Path, settings: Mapping[str, str], *args: str) -> str:
 
 
 def editor_token(folder: Path, settings: Mapping[str, str]) -> str:
-    """A token of a new editor account that may write and publish content."""
+    """A token of a new editor account that may write and publish content (made in this
+    process: only the servers that check it need to be others)."""
     account = ("--email", "editor@example.org", "--role", "editor", "--password-stdin")
-    run_hub_output(folder, settings, "users", "create", *account, stdin="a long passphrase\n")
+    set_up(folder, settings, "users", "create", *account, stdin="a long passphrase\n")
     scopes = "content:write,content:publish,content:read-drafts"
-    out, _ = run_hub_output(
+    out, _ = set_up(
         folder, settings, "tokens", "create", "--user", "editor@example.org", "--scopes", scopes
     )
     return out.strip().splitlines()[-1]
 
 
+def set_up(
+    folder: Path, settings: Mapping[str, str], *args: str, stdin: str | None = None
+) -> tuple[str, str]:
+    """``hub ARGS`` run by this process, for what happens before the servers watch (``hub
+    migrate``, the first content): its stdout and stderr, or LiveServerError with both."""
+    completed = hub_in_this_process(hub_environment(folder, settings), *args, stdin=stdin)
+    return _succeeded(completed, args)
+
+
+def import_before_serving(
+    folder: Path, settings: Mapping[str, str], document: Mapping[str, Any]
+) -> str:
+    """``hub migrate`` and ``hub import`` of ``document``, in this process."""
+    set_up(folder, settings, "migrate")
+    return set_up(folder, settings, "import", str(_written(folder, document)))[1]
+
+
 def run_hub_output(
     folder: Path, settings: Mapping[str, str], *args: str, stdin: str | None = None
 ) -> tuple[str, str]:
-    """Run ``hub ARGS``; its stdout and stderr, or LiveServerError with both."""
+    """Run ``hub ARGS`` in a process of its own; its stdout and stderr, or LiveServerError."""
     completed = subprocess.run(
         [*HUB_CLI, *args],
         input=stdin,
@@ -80,6 +99,10 @@ def run_hub_output(
         timeout=CLI_TIMEOUT if args[0] != "migrate" else MIGRATE_TIMEOUT,
         check=False,
     )
+    return _succeeded(completed, args)
+
+
+def _succeeded(completed: subprocess.CompletedProcess[str], args: Sequence[str]) -> tuple[str, str]:
     if completed.returncode != 0:
         raise LiveServerError(
             f"hub {' '.join(args)} failed:\n{completed.stdout}\n{completed.stderr}"
@@ -88,9 +111,15 @@ def run_hub_output(
 
 
 def import_file(folder: Path, settings: Mapping[str, str], document: Mapping[str, Any]) -> str:
+    """``hub import`` of ``document`` in a process of its own, as an editor runs it beside
+    the servers."""
+    return run_hub(folder, settings, "import", str(_written(folder, document)))
+
+
+def _written(folder: Path, document: Mapping[str, Any]) -> Path:
     path = folder / f"import-{time.monotonic_ns()}.json"
     path.write_text(json.dumps(document), encoding="utf-8")
-    return run_hub(folder, settings, "import", str(path))
+    return path
 
 
 @asynccontextmanager

@@ -15,8 +15,12 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import httpx
+from typer.testing import CliRunner
+
+from hub.cli import build_cli
 
 HOST = "127.0.0.1"
 #: Runs the ``hub`` command line with this interpreter, wherever the venv lives.
@@ -58,15 +62,24 @@ def hub_environment(data_dir: Path, overrides: Mapping[str, str] | None = None) 
     return env
 
 
-def migrate(env: Mapping[str, str]) -> None:
-    completed = subprocess.run(
-        [*HUB_CLI, "migrate"],
-        env=dict(env),
-        capture_output=True,
-        text=True,
-        timeout=MIGRATE_TIMEOUT,
-        check=False,
+def hub_in_this_process(
+    env: Mapping[str, str], *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``hub ARGS`` run by this process with ``env`` as its whole environment: the CLI is built
+    from it as ``hub`` builds it at start (settings, entry-point plugins). For set-up and for
+    walks through many commands: a ``hub`` process spends seconds importing before its first
+    line. What must happen in another process (a server hearing a change) uses ``HUB_CLI``."""
+    with mock.patch.dict(os.environ, env, clear=True):
+        result = CliRunner().invoke(build_cli(), list(args), input=stdin)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # a process of its own would have printed the traceback
+    return subprocess.CompletedProcess(
+        ["hub", *args], result.exit_code, result.stdout, result.stderr
     )
+
+
+def migrate(env: Mapping[str, str]) -> None:
+    completed = hub_in_this_process(env, "migrate")
     if completed.returncode != 0:
         raise LiveServerError(f"hub migrate failed:\n{completed.stdout}\n{completed.stderr}")
 

@@ -1,8 +1,11 @@
-"""The first-party plugins' commands, run as a user runs them: the real ``hub`` in a subprocess.
+"""The first-party plugins' commands, run as a user runs them: settings from the environment,
+plugins from their entry points, output and exit codes as a shell sees them.
 
 Every one reads the hub's settings and opens the hub's database through the public API
 (``hub.run_in_database``): the same engine as the server (SQLite's busy timeout included), the
-migrations checked first, and a problem is one line.
+migrations checked first, and a problem is one line. The long walk through every command runs
+the same CLI in this process (a ``hub`` process spends seconds importing before its first
+line); the failures run the real executable in a subprocess.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import POSTGRES_HOST, POSTGRES_PORT, postgres_reachable, skip_or_fail
-from tests.live_server import HUB_CLI, hub_environment
+from tests.live_server import HUB_CLI, hub_environment, hub_in_this_process
 from tests.test_cli_failures import one_line_error
 from tests.test_sqlite_writers import write_lock_held
 
@@ -23,6 +26,7 @@ Hub = Callable[..., subprocess.CompletedProcess[str]]
 
 
 def hub_in(data_dir: Path, settings: dict[str, str] | None = None) -> Hub:
+    """``hub ARGS`` as a subprocess, with only these HUB_ settings."""
     env = hub_environment(data_dir, {"COLUMNS": "250", **(settings or {})})
 
     def hub(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -30,6 +34,16 @@ def hub_in(data_dir: Path, settings: dict[str, str] | None = None) -> Hub:
             [*HUB_CLI, *args], env=env, input=stdin, capture_output=True, text=True,
             timeout=TIMEOUT, check=False,
         )  # fmt: skip
+
+    return hub
+
+
+def hub_here(data_dir: Path, settings: dict[str, str] | None = None) -> Hub:
+    """``hub ARGS`` in this process, with the environment a subprocess of ``hub_in`` gets."""
+    env = hub_environment(data_dir, {"COLUMNS": "250", **(settings or {})})
+
+    def hub(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return hub_in_this_process(env, *args, stdin=stdin)
 
     return hub
 
@@ -42,7 +56,7 @@ def succeeded(completed: subprocess.CompletedProcess[str]) -> str:
 
 
 def test_every_plugin_command_works_on_the_hubs_database(database_url: str, tmp_path: Path) -> None:
-    hub = hub_in(tmp_path, {"HUB_DATABASE_URL": database_url})
+    hub = hub_here(tmp_path, {"HUB_DATABASE_URL": database_url})
     succeeded(hub("migrate"))
 
     # Core: accounts and tokens (partner policies are about partner accounts' tokens).

@@ -23,9 +23,9 @@ from hub import hookimpl
 from tests.cluster import (
     editor_token,
     eventually,
+    import_before_serving,
     import_file,
     live_workers,
-    run_hub,
     served_in_process,
 )
 from tests.live_server import HOST, LiveServer, free_port
@@ -74,8 +74,7 @@ def settings(folder: Path, redis_server: PrivateRedis) -> Iterator[dict[str, str
             "HUB_DELIVERY_MAX_AGE": "600",
             "HUB_METRICS": "on",
         }
-        run_hub(folder, settings, "migrate")
-        import_file(folder, settings, document(posts=1))
+        import_before_serving(folder, settings, document(posts=1))
         yield settings
 
 
@@ -187,10 +186,11 @@ def ready(worker: LiveServer) -> httpx.Response:
 def test_a_hub_whose_redis_stops_keeps_answering_uncached_and_caches_again_when_it_returns(
     folder: Path, settings: dict[str, str], redis_server: PrivateRedis, token: str
 ) -> None:
-    # 10 a second refill, 1,000 at once: never refused here, and each request's token shows.
+    # 1,000 at once, refilled by one a minute: never refused here, and each request's token
+    # shows even when a loaded machine spaces the requests out (a faster refill hid them).
     limited = {
         **settings,
-        "HUB_DELIVERY_ANONYMOUS_RATE": "600/min",
+        "HUB_DELIVERY_ANONYMOUS_RATE": "60/h",
         "HUB_DELIVERY_ANONYMOUS_BURST": "1000",
     }
     with live_workers(workers_folder(folder, "redis-down"), limited, 2) as (writer, reader):

@@ -19,7 +19,14 @@ import redis
 
 from hub.fanout import CHANNEL
 from hub.settings import Settings
-from tests.cluster import editor_token, import_file, live_workers, redis_or_skip, run_hub
+from tests.cluster import (
+    editor_token,
+    import_before_serving,
+    import_file,
+    live_workers,
+    redis_or_skip,
+    run_hub,
+)
 from tests.live_server import LiveServer, LiveServerError
 from tests.test_content_events_fanout import document
 
@@ -42,8 +49,7 @@ def cluster(database_url: str, tmp_path: Path) -> dict[str, str]:
         "HUB_REDIS_URL": redis_or_skip(),
         "HUB_DELIVERY_MAX_AGE": "600",
     }
-    run_hub(tmp_path, settings, "migrate")
-    import_file(tmp_path, settings, document(posts=1))
+    import_before_serving(tmp_path, settings, document(posts=1))
     return settings
 
 

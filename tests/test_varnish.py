@@ -9,7 +9,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.cluster import editor_token, import_file, live_workers, redis_or_skip, run_hub
+from tests.cluster import (
+    editor_token,
+    import_before_serving,
+    import_file,
+    live_workers,
+    redis_or_skip,
+)
 from tests.live_server import HOST, LiveServer, free_port
 from tests.test_content_events_fanout import document
 from tests.test_scale_out import POST_QUERY, retitle
@@ -39,8 +45,7 @@ def cluster(database_url: str, tmp_path: Path, varnish_port: int) -> dict[str, s
         "HUB_DELIVERY_RESPONSE_CACHE_ENTRIES": "0",
         "HUB_DELIVERY_VARNISH_URL": f"http://{HOST}:{varnish_port}/",
     }
-    run_hub(tmp_path, settings, "migrate")
-    import_file(tmp_path, settings, document(posts=1))
+    import_before_serving(tmp_path, settings, document(posts=1))
     return settings
 
 
