@@ -23,8 +23,10 @@ from hub.content.editing_options import Editing
 from hub.content.field_errors import ErrorCode, FieldError
 from hub.content.field_kinds import ColumnKind, Field
 from hub.content.imported_media import ImportedMedia
+from hub.content.languages import canonical as canonical_language_tag
+from hub.content.languages import fallback_chain
 from hub.content.link_lists import Link
-from hub.content.linked_translations import post_translation_groups
+from hub.content.linked_translations import best_in_chain, post_translation_groups
 from hub.content.model_building import (
     fill_public_ids,
     link_models,
@@ -137,7 +139,9 @@ __all__ = [
     "Theme",
     "ThemeRef",
     "UserError",
+    "best_in_chain",
     "call_each_async",
+    "canonical_language_tag",
     "check_country_code",
     "check_language_tag",
     "check_slug",
@@ -155,6 +159,7 @@ __all__ = [
     "declared_here",
     "dispatch_content_events",
     "edited",
+    "fallback_chain",
     "fill_public_ids",
     "filter_posts",
     "global_id",

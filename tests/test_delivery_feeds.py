@@ -219,8 +219,9 @@ async def test_feed_runs_a_fixed_number_of_statements(
     sql_counter.reset()
     response = await client.get("/feeds/posts.atom", params={"theme": "feminist-peace"})
     assert response.status_code == 200
-    # the theme's name, the posts, their authors
-    assert sql_counter.count == 3, sql_counter.statements
+    # the theme's name, the posts, their authors, the languages of its content (its alternates);
+    # no translation group statement, as none of the posts is translated
+    assert sql_counter.count == 4, sql_counter.statements
 
 
 @pytest.mark.parametrize("extension", ["rss", "atom", "json"])

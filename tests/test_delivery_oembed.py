@@ -52,7 +52,8 @@ async def test_post_url_embeds_as_an_escaped_rich_card(client: httpx.AsyncClient
     assert (answer["width"], answer["height"]) == (600, 200)
     assert answer["provider_url"] == "http://hub.test"
     assert answer["html"] == (
-        '<blockquote class="hub-post-embed" cite="https://example.org/news/tom-and-jerry">'
+        '<blockquote class="hub-post-embed" cite="https://example.org/news/tom-and-jerry"'
+        ' lang="en">'
         '<p><a href="https://example.org/news/tom-and-jerry">Tom &amp; &lt;Jerry&gt;</a></p>'
         "<p>&lt;script&gt;x&lt;/script&gt;</p></blockquote>"
     )

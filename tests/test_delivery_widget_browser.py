@@ -107,6 +107,8 @@ FOCUSED = """(() => {
 EMBED_PAGE = """(() => {
   const root = document.querySelector('hub-posts').shadowRoot;
   return {titles: [...root.querySelectorAll('article a')].map((a) => a.textContent),
+          listLang: root.querySelector('ul').lang,
+          articleLangs: [...root.querySelectorAll('article')].map((a) => a.lang),
           linkColor: getComputedStyle(root.querySelector('article a')).color,
           violations: window.hubViolations};
 })()"""
@@ -208,8 +210,11 @@ def test_widget_renders_isolated_accessible_posts_on_a_partner_page(tmp_path: Pa
             focused = tools.evaluate(FOCUSED)
             graphql_requests = tools.requests_to("/graphql")
             graphql_responses = tools.responses_to("/graphql")
-            # The same widget as the hub's own iframe-able page, under the hub's strict CSP.
-            tools.send("Page.navigate", url=f"{server.base_url}/embed/posts?theme={theme}&limit=2")
+            # The same widget as the hub's own iframe-able page, under the hub's strict CSP, in
+            # French: the demo's posts are English, served as the French chain's fallback.
+            tools.send(
+                "Page.navigate", url=f"{server.base_url}/embed/posts?theme={theme}&limit=2&lang=fr"
+            )
             tools.wait_for(READY, WIDGETS)
             framed = tools.evaluate(EMBED_PAGE)
             log = server.log()
@@ -256,6 +261,9 @@ def test_widget_renders_isolated_accessible_posts_on_a_partner_page(tmp_path: Pa
     # The embed page: its styles applied (the link colour is the widget's) and nothing blocked.
     assert framed == {
         "titles": expected[:2],
+        # The list is in the language asked for; each fallback post says its own.
+        "listLang": "fr",
+        "articleLangs": ["en", "en"],
         "linkColor": "rgb(11, 92, 173)",
         "violations": [],
     }

@@ -72,8 +72,9 @@ async def test_feeds_carry_the_featured_image_in_each_format(
     await factories.post("plain", title="Plain")
     sql_counter.reset()
     rss = await client.get("/feeds/posts.rss")
-    # The posts, their authors, and all their images in one more statement.
-    assert sql_counter.count == 3, sql_counter.statements
+    # The posts, their authors, the languages of the content (the feed's alternates), and all
+    # their images in one more statement.
+    assert sql_counter.count == 4, sql_counter.statements
     items = {item.findtext("title"): item for item in ET.fromstring(rss.content).iter("item")}
     enclosure = items["March"].find("enclosure")
     assert enclosure is not None

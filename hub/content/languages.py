@@ -26,7 +26,9 @@ _SHARED_KEY = "hub_language"
 
 def canonical(tag: str) -> str:
     """``pt-br`` → ``pt-BR``, ``ZH-hant`` → ``zh-Hant``: BCP 47's canonical case."""
-    head, *rest = tag.strip().split("-")
+    # The tag check (langcodes) accepts ``fr_CH`` as ``fr-CH``: read it the same way here, or
+    # it would match no chain.
+    head, *rest = tag.strip().replace("_", "-").split("-")
     parts = [head.lower()]
     for part in rest:
         if len(part) == 2 and part.isalpha():

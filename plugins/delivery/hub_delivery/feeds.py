@@ -1,7 +1,14 @@
 """``/feeds/posts.rss``, ``.atom`` and ``.json``: public posts as feeds, filtered like GraphQL.
 
-Parameters: ``theme``, ``section``, ``author`` (slugs), ``language``, ``published_after``,
-``published_before`` (ISO 8601) and ``limit`` (1 to 100, default 20). Newest first.
+Parameters: ``theme``, ``section``, ``author`` (slugs), ``language`` (posts written in exactly
+that tag), ``lang`` (the feed in a language, with its fallback chain: see ``feed_query``),
+``published_after``, ``published_before`` (ISO 8601) and ``limit`` (1 to 100, default 20).
+Newest first.
+
+Every answer links to the same feed in each other language its content exists in (``lang``
+set, ``language`` dropped). Caches tell the languages apart by URL: ``lang`` is in the query
+string that Varnish, CDNs and browsers key on, and the ETag is the body's hash, whose
+declared language and self link differ.
 """
 
 from __future__ import annotations
@@ -15,11 +22,11 @@ from starlette.routing import BaseRoute, Route
 from hub import Context, Settings
 from hub_delivery import settings as delivery_settings
 from hub_delivery.cacheable import cacheable_response, problem
-from hub_delivery.feed_formats import FORMATS, FeedInfo
+from hub_delivery.feed_formats import FORMATS, AlternateFeed, FeedInfo
 from hub_delivery.feed_query import (
     BadFeedRequest,
     UnknownSubject,
-    feed_posts,
+    feed_content,
     named_subjects,
     parse_feed_request,
 )
@@ -31,6 +38,18 @@ FEEDS_OFF = (
     f"feeds are off: set {delivery_settings.POST_URL} to the public URL of a post, with "
     "{slug} (such as https://example.org/news/{slug}), so feed items have a page to link to"
 )
+
+
+def alternate_feeds(
+    request: Request, languages: tuple[str, ...], current: str | None
+) -> tuple[AlternateFeed, ...]:
+    """This feed's URL in each of ``languages`` but its own: ``lang`` set, ``language`` gone."""
+    base = request.url.remove_query_params("language")
+    return tuple(
+        AlternateFeed(tag, str(base.include_query_params(lang=tag)))
+        for tag in languages
+        if tag != current
+    )
 
 
 async def feeds_off(request: Request) -> Response:
@@ -58,13 +77,15 @@ def feed_routes(settings: Settings) -> list[BaseRoute]:
             return problem(404, str(error))
         # No actor: feeds are anonymous, so only public posts are ever in them.
         context = Context(settings, request.app.state.hub.plugin_manager, {}, request=request)
-        posts = await feed_posts(context, wanted)
-        images = await post_images(request, [post.id for post in posts])
-        posts = [replace(post, image=images.get(post.id)) for post in posts]
+        content = await feed_content(context, wanted)
+        images = await post_images(request, [post.id for post in content.posts])
+        posts = [replace(post, image=images.get(post.id)) for post in content.posts]
         info = FeedInfo(
             title=" — ".join((title, *wanted.subjects)),
             feed_url=str(request.url),
             updated=max((max(p.updated_at, p.published_at) for p in posts), default=context.now),
+            language=wanted.lang,
+            alternates=alternate_feeds(request, content.languages, wanted.lang),
         )
         body = feed_format.render(info, posts, urls)
         keys = ["Post", *(f"Post:{post.id}" for post in posts)]

@@ -17,7 +17,11 @@ hookspec = pluggy.HookspecMarker("hub")
 
 
 class OEmbedResource(Protocol):
-    """What ``register_oembed_resources`` returns; any object of this shape will do."""
+    """What ``register_oembed_resources`` returns; any object of this shape will do.
+
+    ``embed`` answers in the language the request asks for (``lang``, already checked) where
+    the resource has one: read it with ``hub_delivery.oembed_request.requested_language``.
+    """
 
     @property
     def url_pattern(self) -> str: ...

@@ -6,6 +6,10 @@ of the hub's ``/map`` page); other plugins offer theirs (the donations plugin, c
 are ``rich`` embeds whose HTML is sanitised here, whoever wrote it. Per the spec: 404 for a URL
 the provider does not know, 501 for a format other than ``json`` or ``xml``, and the returned
 width and height never exceed ``maxwidth`` and ``maxheight``.
+
+Languages: ``lang=fr-CH`` asks for the embed in a language (posts: ``oembed_posts``). A
+malformed ``lang`` is a 400 naming it, whichever resource the URL belongs to; resources read
+the checked tag with :func:`hub_delivery.oembed_request.requested_language`.
 """
 
 from __future__ import annotations
@@ -23,11 +27,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, NoMatchFound, Route
 
-from hub import Context, PluginError, Settings, redirected_post_id, visible_posts
+from hub import PluginError, Settings
 from hub_delivery import settings as delivery_settings
 from hub_delivery.cacheable import cacheable_response, problem
 from hub_delivery.hookspecs import OEmbedResource
-from hub_delivery.post_images import PostImage, post_images
+from hub_delivery.oembed_posts import PostEmbed
+from hub_delivery.oembed_request import (
+    LANGUAGE_PARAMETER,
+    BadOEmbedRequest,
+    Size,
+    dimension,
+    requested_language,
+)
 from hub_delivery.public_urls import PublicUrls
 from hub_delivery.runtime import STATE_KEY, Delivery
 
@@ -36,51 +47,7 @@ MEDIA_TYPES = {"json": "application/json", "xml": "text/xml"}
 DISCOVERY_TYPES = {"json": "application/json+oembed", "xml": "text/xml+oembed"}
 #: The route the sections map plugin serves its page on, when that plugin is installed.
 MAP_ROUTE = "sections_map_page"
-POST_SIZE = (600, 200)
 MAP_SIZE = (800, 500)
-
-
-class BadOEmbedRequest(ValueError):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-@dataclass(frozen=True)
-class Size:
-    width: int
-    height: int
-
-    def within(self, max_width: int | None, max_height: int | None) -> Size:
-        return Size(
-            min(self.width, max_width or self.width), min(self.height, max_height or self.height)
-        )
-
-
-def _dimension(name: str, raw: str | None) -> int | None:
-    if raw is None or raw == "":
-        return None
-    if not raw.isdigit() or int(raw) == 0:
-        raise BadOEmbedRequest(400, f"{name}={raw!r} must be a positive whole number of pixels")
-    return int(raw)
-
-
-def post_card(
-    title: str, excerpt: str, url: str, image: PostImage | None = None, width: int = 0
-) -> str:
-    """The embedded post: escaped text in a fixed structure, so nothing stored becomes markup."""
-    card = ET.Element("blockquote", {"class": "hub-post-embed", "cite": url})
-    if image is not None:
-        scale = min(1.0, width / image.width) if width else 1.0  # the same shape, smaller
-        ET.SubElement(card, "img", {
-            "src": image.url, "alt": image.alt, "width": str(max(1, round(image.width * scale))),
-            "height": str(max(1, round(image.height * scale))), "loading": "lazy",
-        })  # fmt: skip
-    link = ET.SubElement(ET.SubElement(card, "p"), "a", {"href": url})
-    link.text = title
-    if excerpt:
-        ET.SubElement(card, "p").text = excerpt
-    return ET.tostring(card, encoding="unicode", method="html")
 
 
 def map_iframe(src: str, size: Size) -> str:
@@ -105,7 +72,7 @@ def map_iframe(src: str, size: Size) -> str:
 _sanitiser = nh3.Cleaner(
     tags={"a", "blockquote", "br", "em", "figcaption", "figure", "iframe", "img", "p", "strong"},
     attributes={
-        "*": {"class", "title"},
+        "*": {"class", "title", "lang"},
         "a": {"href"},
         "blockquote": {"cite"},
         "iframe": {"src", "width", "height", "loading", "style", "sandbox"},
@@ -119,44 +86,6 @@ _sanitiser = nh3.Cleaner(
 
 def sanitised(html_fragment: str) -> str:
     return _sanitiser.clean(html_fragment)
-
-
-@dataclass(frozen=True)
-class PostEmbed:
-    """Posts at the organisation's post URLs (``HUB_DELIVERY_POST_URL``)."""
-
-    url_pattern: str
-    settings: Settings
-
-    async def embed(
-        self, slug: str, request: Request, max_width: int | None, max_height: int | None
-    ) -> Mapping[str, Any] | None:
-        plugin_manager = request.app.state.hub.plugin_manager
-        context = Context(self.settings, plugin_manager, {}, request=request)
-        columns = ("id", "slug", "title", "excerpt")
-        row = await visible_posts(context).filter(slug=slug).first().values(*columns)
-        if row is None:
-            # A link shared before the post was renamed: embed the post at its new URL.
-            moved_to = await redirected_post_id(slug)
-            if moved_to is None:
-                return None
-            row = await visible_posts(context).filter(id=moved_to).first().values(*columns)
-            if row is None:
-                return None
-        size = Size(*POST_SIZE).within(max_width, max_height)
-        url = PublicUrls.from_settings(self.settings).post_url(row["slug"])
-        image = (await post_images(request, [row["id"]])).get(row["id"])
-        answer: dict[str, Any] = {
-            "title": row["title"],
-            "html": post_card(row["title"], row["excerpt"], url, image, size.width),
-            "width": size.width,
-            "height": size.height,
-            "cache_keys": ["Post", f"Post:{row['id']}"],
-        }
-        if image is not None:
-            answer |= {"thumbnail_url": image.url, "thumbnail_width": image.width,
-                       "thumbnail_height": image.height}  # fmt: skip
-        return answer
 
 
 @dataclass(frozen=True)
@@ -230,15 +159,20 @@ def encode(answer: dict[str, Any], response_format: str) -> bytes:
     return document
 
 
-def discovery_links(hub_url: str, page_url: str, title: str = "") -> str:
+def discovery_links(
+    hub_url: str, page_url: str, title: str = "", language: str | None = None
+) -> str:
     """The ``<link>`` tags a frontend puts in the ``<head>`` of ``page_url`` for oEmbed discovery.
 
     ``hub_url`` is where the hub answers (``https://hub.example.org``). Values are escaped, so
-    the result can go into a page as it is.
+    the result can go into a page as it is. With ``language``, the links ask for the embed in it.
     """
     tags = []
     for response_format, media_type in DISCOVERY_TYPES.items():
-        query = urlencode({"url": page_url, "format": response_format})
+        parameters = {"url": page_url, "format": response_format}
+        if language is not None:
+            parameters[LANGUAGE_PARAMETER] = language
+        query = urlencode(parameters)
         href = f"{hub_url.rstrip('/')}{OEMBED_PATH}?{query}"
         tags.append(
             f'<link rel="alternate" type="{media_type}" href="{html.escape(href)}"'
@@ -271,14 +205,16 @@ def oembed_routes(settings: Settings) -> list[BaseRoute]:
         url = params.get("url")
         if not url:
             raise BadOEmbedRequest(400, "url is required: the address of the page to embed")
+        # Checked before any resource reads it, whichever resource the URL belongs to.
+        requested_language(request)
         response_format = params.get("format") or "json"
         if response_format not in MEDIA_TYPES:
             raise BadOEmbedRequest(
                 501, f"format={response_format!r} is not supported; use json or xml"
             )
         limits = (
-            _dimension("maxwidth", params.get("maxwidth")),
-            _dimension("maxheight", params.get("maxheight")),
+            dimension("maxwidth", params.get("maxwidth")),
+            dimension("maxheight", params.get("maxheight")),
         )
         return url, response_format, limits
 
@@ -297,10 +233,11 @@ def oembed_routes(settings: Settings) -> list[BaseRoute]:
         if not url:
             return problem(400, "url is required: the address of the page to embed")
         try:
+            language = requested_language(request)
             answer, keys = await answer_for(request, url, (None, None))
         except BadOEmbedRequest as error:
             return problem(error.status, str(error))
-        tags = discovery_links(str(request.base_url), url, str(answer["title"]))
+        tags = discovery_links(str(request.base_url), url, str(answer["title"]), language)
         return cacheable_response(
             request, (tags + "\n").encode(), "text/html; charset=utf-8", max_age, keys
         )

@@ -43,15 +43,31 @@ CONFIG_PLACEHOLDER = "{ /* hub-posts config */ }"
 
 OPERATION_NAME = "HubPostsWidget"
 #: The widget's only request. Its text is part of the contract: clients send its SHA-256.
-OPERATION = """query HubPostsWidget($first: Int!, $filter: PostFilter) {
+#: ``$language`` serves the list in a language with its fallback chain (``lang="fr-CH"``: each
+#: post in Swiss French, else French, else the organisation's language); each post says its
+#: own ``language`` so a fallback item can be marked up as such.
+OPERATION = """query HubPostsWidget($first: Int!, $filter: PostFilter, $language: String) {
+  posts(first: $first, filter: $filter, language: $language) {
+    edges { node { id slug title excerpt publishedAt language } }
+  }
+}
+"""
+OPERATION_HASH = sha256_of(OPERATION)
+#: The first widget's operation (``lang`` sent as ``filter.language``, an exact match). Scripts
+#: cached by browsers and CDNs, and copies pasted into partners' pages, send its hash for
+#: years: it stays registered, answering as it always did.
+OPERATION_V1 = """query HubPostsWidget($first: Int!, $filter: PostFilter) {
   posts(first: $first, filter: $filter) {
     edges { node { id slug title excerpt publishedAt } }
   }
 }
 """
-OPERATION_HASH = sha256_of(OPERATION)
+OPERATION_V1_HASH = sha256_of(OPERATION_V1)
 #: The operations this plugin ships, as the persisted queries keep them.
-BUILTIN_OPERATIONS: Mapping[str, str] = {OPERATION_HASH: OPERATION}
+BUILTIN_OPERATIONS: Mapping[str, str] = {
+    OPERATION_HASH: OPERATION,
+    OPERATION_V1_HASH: OPERATION_V1,
+}
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: Everything an embed page may do: run the hub's script and fetch from the hub. Styles are

@@ -3,8 +3,10 @@
 //   <script src="https://hub.example.org/embed/hub-posts.js" defer></script>
 //   <hub-posts theme="feminist-peace" limit="5"></hub-posts>
 //
-// Attributes: theme, section, author (slugs), lang (a language tag: posts in that language,
-// dates formatted for it), limit (1 to 20, 5 by default), label (what screen readers announce).
+// Attributes: theme, section, author (slugs), lang (a language tag: each post in that language,
+// else along its fallback chain, fr-CH then fr then the hub's own language; the list is marked
+// up in it and dates formatted for it), limit (1 to 20, 5 by default), label (what screen
+// readers announce).
 // The posts render in a shadow root: the page's styles do not reach them and theirs do not
 // reach the page; restyle them with the --hub-posts-* custom properties listed in STYLES.
 // The request is a persisted query over GET (the operation ships with the hub, so it runs
@@ -71,6 +73,7 @@
 
   function variables(element) {
     const filter = {};
+    const values = { filter };
     for (const name of ["theme", "section", "author"]) {
       const value = element.getAttribute(name);
       if (value === null || value === "") continue;
@@ -86,7 +89,9 @@
       if (!LANGUAGE.test(language)) {
         throw new AttributeError(`lang="${language}" is not a language tag such as en or pt-BR.`);
       }
-      filter.language = language;
+      // The list's language (with fallbacks), not filter.language: that one is an exact
+      // match, which would hide every post not yet translated.
+      values.language = language;
     }
     const limit = element.getAttribute("limit");
     let first = DEFAULT_LIMIT;
@@ -96,7 +101,8 @@
         throw new AttributeError(`limit="${limit}" must be a whole number from 1 to ${CONFIG.maxLimit}.`);
       }
     }
-    return { first, filter };
+    values.first = first;
+    return values;
   }
 
   async function fetchPosts(values, signal) {
@@ -157,8 +163,18 @@
 
   let counter = 0;
 
-  function item(post, dates) {
+  // Tags compare case-insensitively (fr-CH is fr-ch), and an underscore reads as a hyphen.
+  function sameLanguage(one, other) {
+    const read = (tag) => String(tag).toLowerCase().replace(/_/g, "-");
+    return read(one) === read(other);
+  }
+
+  function item(post, dates, language) {
     const article = node("article");
+    // A fallback item (English in a French list) says so: screen readers switch voice for it.
+    if (language && post.language && !sameLanguage(post.language, language)) {
+      article.lang = post.language;
+    }
     const title = node("p", "title");
     title.id = `hub-post-${++counter}`;
     article.setAttribute("aria-labelledby", title.id);
@@ -241,9 +257,11 @@
           this.#show(node("p", "message", "No posts yet."));
           return;
         }
-        const dates = formatter(values.filter.language);
+        const dates = formatter(values.language);
         const list = node("ul");
-        list.append(...posts.map((post) => item(post, dates)));
+        // The list is in the language asked for, whatever language the host page is in.
+        if (values.language) list.lang = values.language;
+        list.append(...posts.map((post) => item(post, dates, values.language)));
         this.#show(list);
         let images = {};
         try {
