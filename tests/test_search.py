@@ -12,7 +12,8 @@ import pytest
 from hub_search.backends import current_backend
 from hub_search.backends import postgres as postgres_backend
 from hub_search.backends.base import SearchFilters, SearchRequest
-from hub_search.backends.postgres import PostgresBackend, tsquery_literal, tsquery_text
+from hub_search.backends.pg_queries import tsquery_literal, tsquery_text
+from hub_search.backends.postgres import PostgresBackend
 from hub_search.backends.sqlite import CACHE_KIB, SQLiteBackend
 from hub_search.engine import ENGINE_NAME, SearchEngine
 from hub_search.indexer import reindex
