@@ -23,6 +23,7 @@ from hub.content.editing_options import Editing
 from hub.content.field_errors import ErrorCode, FieldError
 from hub.content.field_kinds import ColumnKind, Field
 from hub.content.imported_media import ImportedMedia
+from hub.content.languages import ask_language, language_chain
 from hub.content.link_lists import Link
 from hub.content.linked_translations import post_translation_groups
 from hub.content.model_building import (
@@ -137,6 +138,7 @@ __all__ = [
     "Theme",
     "ThemeRef",
     "UserError",
+    "ask_language",
     "call_each_async",
     "check_country_code",
     "check_language_tag",
@@ -161,6 +163,7 @@ __all__ = [
     "grant_query_budget",
     "hookimpl",
     "language_argument",
+    "language_chain",
     "link_models",
     "loaded_field",
     "metrics",
