@@ -437,6 +437,7 @@ async def test_sqlite_reads_the_window_from_the_full_text_index_whatever_the_fil
         SearchFilters(types=("Post",), theme="disarmament"),
         SearchFilters(types=("Post", "Person"), section="wilpf-spain"),
         SearchFilters(types=("Post",), language="es", published_after=datetime(2024, 1, 1)),
+        SearchFilters(types=("Post", "Person"), chain=("fr-ch", "fr", "en")),
     ]:
         request = SearchRequest(
             parse_query("peace women"), filters, include_unpublished=False,
@@ -482,6 +483,7 @@ async def test_postgres_finds_the_same_window_walking_back_or_through_the_gin_in
         SearchFilters(types=("Post",), theme="disarmament"),
         SearchFilters(types=("Post", "Person"), section="wilpf-spain"),
         SearchFilters(types=("Post",), language="es"),
+        SearchFilters(types=("Post", "Person"), chain=("es", "en")),
         SearchFilters(types=("Post",), published_after=datetime(2024, 1, 1, tzinfo=UTC)),
     ]
     answers = {}

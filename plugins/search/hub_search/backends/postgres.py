@@ -183,7 +183,9 @@ class PostgresBackend:
                 -- Walking back, the filters are tested before the document: the planner
                 -- would test the document first (it rates @@ the cheapest condition), and
                 -- the newest rows are often ones nobody may see yet (drafts, scheduled).
-                ({columns} WHERE CASE WHEN {where} THEN {match.condition("d")} END
+                -- Each row is tested with the query in its own configuration only: the OR of
+                -- every configuration's query is for the GIN index, which this walk skips.
+                ({columns} WHERE CASE WHEN {where} THEN d.document @@ {match.query("d")} END
                  AND (SELECT walk_back FROM estimate)
                  ORDER BY d.id DESC LIMIT {limit})
                 UNION ALL
