@@ -31,7 +31,7 @@ from hub_search.backends.base import (
 )
 from hub_search.backends.pg_estimate import estimate_ctes, estimated_words
 from hub_search.backends.pg_languages import SETUP, UNSTEMMED, configuration, configuration_case
-from hub_search.backends.pg_queries import conditions, matching
+from hub_search.backends.pg_queries import BETTER_VERSION_FUNCTION, conditions, matching
 from hub_search.documents import SearchDocument
 from hub_search.typos import within_one_edit
 
@@ -91,7 +91,7 @@ class PostgresBackend:
 
     async def create_schema(self) -> None:
         connection = self._connection()
-        for statement in [*SETUP, *_tables()]:
+        for statement in [*SETUP, *_tables(), BETTER_VERSION_FUNCTION]:
             await connection.execute_script(statement)
 
     async def upgrade_schema(self) -> None:
@@ -101,6 +101,7 @@ class PostgresBackend:
         connection = self._connection()
         for statement in [
             *SETUP,
+            BETTER_VERSION_FUNCTION,
             f"ALTER TABLE search_document ADD COLUMN IF NOT EXISTS config TEXT NOT NULL "
             f"DEFAULT '{UNSTEMMED}'",
             "ALTER TABLE search_document ADD COLUMN IF NOT EXISTS translation_group TEXT",
