@@ -324,6 +324,8 @@ class PostgresBackend:
             "DROP TABLE IF EXISTS search_vocabulary_next",
             *SETUP,
             *_tables("_next"),
+            # It names the live table, which the swap below replaces under the same name.
+            BETTER_VERSION_FUNCTION,
         ]:
             await connection.execute_script(statement)
         yield _AsideWriter()
