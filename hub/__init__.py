@@ -23,8 +23,8 @@ from hub.content.editing_options import Editing
 from hub.content.field_errors import ErrorCode, FieldError
 from hub.content.field_kinds import ColumnKind, Field
 from hub.content.imported_media import ImportedMedia
+from hub.content.languages import ask_language, fallback_chain, language_chain
 from hub.content.languages import canonical as canonical_language_tag
-from hub.content.languages import fallback_chain
 from hub.content.link_lists import Link
 from hub.content.linked_translations import best_in_chain, post_translation_groups
 from hub.content.model_building import (
@@ -139,6 +139,7 @@ __all__ = [
     "Theme",
     "ThemeRef",
     "UserError",
+    "ask_language",
     "best_in_chain",
     "call_each_async",
     "canonical_language_tag",
@@ -166,6 +167,7 @@ __all__ = [
     "grant_query_budget",
     "hookimpl",
     "language_argument",
+    "language_chain",
     "link_models",
     "loaded_field",
     "metrics",

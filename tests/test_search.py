@@ -12,7 +12,8 @@ import pytest
 from hub_search.backends import current_backend
 from hub_search.backends import postgres as postgres_backend
 from hub_search.backends.base import SearchFilters, SearchRequest
-from hub_search.backends.postgres import PostgresBackend, tsquery_literal, tsquery_text
+from hub_search.backends.pg_queries import tsquery_literal, tsquery_text
+from hub_search.backends.postgres import PostgresBackend
 from hub_search.backends.sqlite import CACHE_KIB, SQLiteBackend
 from hub_search.engine import ENGINE_NAME, SearchEngine
 from hub_search.indexer import reindex
@@ -436,6 +437,7 @@ async def test_sqlite_reads_the_window_from_the_full_text_index_whatever_the_fil
         SearchFilters(types=("Post",), theme="disarmament"),
         SearchFilters(types=("Post", "Person"), section="wilpf-spain"),
         SearchFilters(types=("Post",), language="es", published_after=datetime(2024, 1, 1)),
+        SearchFilters(types=("Post", "Person"), chain=("fr-ch", "fr", "en")),
     ]:
         request = SearchRequest(
             parse_query("peace women"), filters, include_unpublished=False,
@@ -481,6 +483,7 @@ async def test_postgres_finds_the_same_window_walking_back_or_through_the_gin_in
         SearchFilters(types=("Post",), theme="disarmament"),
         SearchFilters(types=("Post", "Person"), section="wilpf-spain"),
         SearchFilters(types=("Post",), language="es"),
+        SearchFilters(types=("Post", "Person"), chain=("es", "en")),
         SearchFilters(types=("Post",), published_after=datetime(2024, 1, 1, tzinfo=UTC)),
     ]
     answers = {}

@@ -8,7 +8,7 @@ from typing import Any
 import hub_search.plugin
 import pytest
 from hub_search.backends import current_backend
-from hub_search.backends.postgres import tsquery_text
+from hub_search.backends.pg_queries import tsquery_text
 from hub_search.backends.sqlite import match_expression
 from hub_search.query import SearchQuery, Term, parse_query
 from hub_search.text import html_to_text, tokens

@@ -2,9 +2,10 @@
 
 A type is searchable when it declares ``searchable`` fields: the first is the document's title,
 the others its body (HTML read as text). A ``language_tag`` field gives the document's
-language, and a type with a publication lifecycle (a ``status`` of ``PostStatus`` and a
-``published_at``) gives status and date, so drafts stay hidden from anonymous searches. Nothing
-here names a type or a table: a third party's declared type is searched like a post.
+language (and, on PostgreSQL, how its text is stemmed), a type with linked translations its
+``translation_group``, and a type with a publication lifecycle (a ``status`` of ``PostStatus``
+and a ``published_at``) gives status and date, so drafts stay hidden from anonymous searches.
+Nothing here names a type or a table: a third party's declared type is searched like a post.
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ def searchable_of(declared: ContentType) -> Searchable | None:
     language = next(
         (spec for spec in declared.fields.values() if spec.kind is ColumnKind.LANGUAGE), None
     )
+    # Types with linked translations (posts) get a key their translations share.
+    group = declared.fields.get("translation_group") if declared.linked_translations else None
     lifecycle = _lifecycle(declared)
-    extra = [spec for spec in (language, *(lifecycle or ())) if spec is not None]
+    extra = [spec for spec in (language, group, *(lifecycle or ())) if spec is not None]
     columns = tuple(dict.fromkeys(("id", *(spec.column for spec in (*searched, *extra)))))
     model = declared.model
 
@@ -54,6 +57,7 @@ def searchable_of(declared: ContentType) -> Searchable | None:
                     part for part in (text_of(spec, row[spec.column]) for spec in body) if part
                 ),
                 language=row[language.column] if language is not None else None,
+                translation_group=(row[group.column] or None) if group is not None else None,
                 status=str(row[lifecycle[0].column]) if lifecycle else None,
                 published_at=row[lifecycle[1].column] if lifecycle else None,
             )

@@ -14,13 +14,17 @@ class SearchDocument:
     ``status`` and ``published_at`` are for types with drafts (posts): a document with a
     ``status`` is shown to anonymous clients only when the status is ``published`` or
     ``scheduled`` and ``published_at`` has passed, the rule of ``hub.content.visibility``.
-    Documents without a status are always public.
+    Documents without a status are always public. ``language`` (a BCP 47 tag) chooses how
+    the text is stemmed on PostgreSQL (see the README, "Languages").
     """
 
     pk: int
     title: str
     body: str
     language: str | None = None
+    #: Documents sharing a group are translations of each other (``search(language:)``
+    #: returns one of them); None for an object with no translations.
+    translation_group: str | None = None
     status: str | None = None
     published_at: datetime | None = None
 

@@ -89,12 +89,13 @@ class SearchEngine:
             query: str,
             types: list[str] | None,
             search_filter: SearchFilter | None,
+            language: str | None,
             first: int | None,
             after: str | None,
         ) -> Any:
             return await run_search(
                 searchables, sources, edge_type, connection_type, info, query, types, search_filter,
-                first, after,
+                language, first, after,
             )  # fmt: skip
 
         async def suggest(
@@ -103,9 +104,10 @@ class SearchEngine:
             prefix: str,
             first: int | None,
             types: list[str] | None,
+            language: str | None,
         ) -> Any:
             return await run_suggest(
-                searchables, sources, suggestion_type, info, prefix, first, types
+                searchables, sources, suggestion_type, info, prefix, first, types, language
             )
 
         return [build_search_query(list(searchables), search, suggest)]

@@ -29,7 +29,9 @@ class SearchFilter:
         default=None, description="Section slug: posts filed under it and people belonging to it."
     )
     language: str | None = strawberry.field(
-        default=None, description="BCP 47 tag, such as en (posts only)."
+        default=None,
+        description="Posts in exactly this BCP 47 language, such as en, and no others (no "
+        "fallback; the search's `language` argument reads along the reader's chain).",
     )
     published_after: datetime | None = strawberry.field(
         default=None, description="Only posts published at or after this moment."
@@ -84,6 +86,13 @@ def check_size(name: str, value: int, maximum: int) -> None:
 
 
 SearchResolver = Callable[..., Awaitable[Any]]
+
+LANGUAGE_DESCRIPTION = (
+    "The reader's language, a BCP 47 tag: posts in it or its fallbacks (fr-CH, fr, then the "
+    "organisation's language), each translated post once, in the best language of the chain; "
+    "people and sections are kept and served in it. On PostgreSQL, words are stemmed as each "
+    "document's language stems them."
+)
 
 
 def build_search_query(
@@ -144,11 +153,14 @@ def build_search_query(
             query: str,
             types: list[str] | None = None,
             filter: SearchFilter | None = None,
+            language: Annotated[
+                str | None, strawberry.argument(description=LANGUAGE_DESCRIPTION)
+            ] = None,
             first: int | None = None,
             after: str | None = None,
         ) -> SearchConnection:
             connection: SearchConnection = await search(
-                SearchEdge, SearchConnection, info, query, types, filter, first, after
+                SearchEdge, SearchConnection, info, query, types, filter, language, first, after
             )
             return connection
 
@@ -162,9 +174,12 @@ def build_search_query(
             prefix: str,
             first: int | None = None,
             types: list[str] | None = None,
+            language: Annotated[
+                str | None, strawberry.argument(description=LANGUAGE_DESCRIPTION)
+            ] = None,
         ) -> list[SearchSuggestion]:
             suggestions: list[SearchSuggestion] = await suggest(
-                SearchSuggestion, info, prefix, first, types
+                SearchSuggestion, info, prefix, first, types, language
             )
             return suggestions
 

@@ -12,7 +12,15 @@ from typing import Any
 import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 
-from hub import Info, PageInfo, UserError, language_argument, slug_argument
+from hub import (
+    Info,
+    PageInfo,
+    UserError,
+    ask_language,
+    language_argument,
+    language_chain,
+    slug_argument,
+)
 from hub_search.backends import current_backend
 from hub_search.backends.base import FacetCounts, Hit, SearchBackend, SearchFilters, SearchRequest
 from hub_search.documents import Searchable
@@ -81,8 +89,13 @@ async def _request(
     types: tuple[str, ...],
     search_filter: SearchFilter | None,
     sources: FacetSources,
+    language: str | None,
 ) -> tuple[SearchBackend, SearchRequest]:
     context = info.context
+    # The operation's language, as every list's: checked (BAD_USER_INPUT naming `language`),
+    # and the nodes found are served in it. Only this field's own argument narrows the search.
+    ask_language(context, language)
+    chain = tuple(tag.lower() for tag in language_chain(context)) if language else ()
     backend = current_backend()
     if not context.can_read_drafts:
         await backend.promote_due(context.now)
@@ -93,6 +106,7 @@ async def _request(
         section=_checked("filter.section", search_filter.section, slug_argument),
         language=_checked("filter.language", search_filter.language, language_argument),
         published_after=search_filter.published_after,
+        chain=chain,
         every_type=len(types) == len(searchables),
     )
     request = SearchRequest(
@@ -164,6 +178,7 @@ async def run_search(
     text: str,
     types: list[str] | None,
     search_filter: SearchFilter | None,
+    language: str | None,
     first: int | None,
     after: str | None,
 ) -> Any:
@@ -172,7 +187,7 @@ async def run_search(
     offset = 0 if after is None else decode_cursor(after) + 1
     query = parse_query(text)
     backend, request = await _request(
-        info, query, searchables, _types(searchables, types), search_filter, sources
+        info, query, searchables, _types(searchables, types), search_filter, sources, language
     )
     request = dataclasses.replace(request, query=await _with_spellings(backend, query))
     # One row more than asked tells whether another page exists.
@@ -226,6 +241,7 @@ async def run_suggest(
     prefix: str,
     first: int | None,
     types: list[str] | None,
+    language: str | None,
 ) -> list[Any]:
     size = DEFAULT_SUGGESTIONS if first is None else first
     check_size("first", size, MAX_SUGGESTIONS)
@@ -234,7 +250,7 @@ async def run_suggest(
         return []
     query = parse_query(prefix, prefix_last=True)
     backend, request = await _request(
-        info, query, searchables, _types(searchables, types), None, sources
+        info, query, searchables, _types(searchables, types), None, sources, language
     )
     hits = await backend.suggest(request, size) if size else []
     nodes = await _nodes(info, searchables, hits)

@@ -32,6 +32,9 @@ class SearchFilters:
     section: str | None = None
     language: str | None = None
     published_after: datetime | None = None
+    #: The reader's language and its fallbacks, best first (``search(language:)``), lower
+    #: case: documents in these languages or in none, one version per translation group.
+    chain: tuple[str, ...] = ()
     #: True when ``types`` holds every searchable type (no type narrows the search).
     every_type: bool = False
 
@@ -40,7 +43,7 @@ class SearchFilters:
         return any(
             value is not None
             for value in (self.theme, self.section, self.language, self.published_after)
-        )
+        ) or bool(self.chain)
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,9 @@ class SearchBackend(Protocol):
 
     async def create_schema(self) -> None:
         """Create the index tables (idempotent; used by the migration and by tests)."""
+
+    async def upgrade_schema(self) -> None:
+        """Bring index tables made by an earlier version up to date (idempotent; migrations)."""
 
     async def tune_connection(self) -> None:
         """Adjust the connection the app searches through, once when the app starts."""

@@ -1,10 +1,9 @@
-"""PostgreSQL full-text search: a tsvector per document with a GIN index, ``unaccent`` folding
-through a text search configuration of our own, ``pg_trgm`` for typo candidates, and
-``ts_headline`` for highlighted snippets.
+"""PostgreSQL full-text search: a tsvector per document with a GIN index, built with the text
+search configuration of the document's language (``pg_languages``: stemming, ``unaccent``
+folding), ``pg_trgm`` for typo candidates, and ``ts_headline`` for highlighted snippets.
 
-The query is built from the parsed syntax tree as a ``tsquery`` of quoted lexemes made of
-letters and digits only, and given to ``to_tsquery``: visitor text never becomes tsquery
-syntax. Visibility is the rule of ``hub.content.visibility`` written in SQL on each row.
+The tsqueries and conditions are written by ``pg_queries``. Visibility is the rule of
+``hub.content.visibility`` written in SQL on each row.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from hub import vacuum_analyze
 from hub_search.backends.base import (
     MARK_END,
     MARK_START,
-    PUBLIC_STATUSES,
     FacetCounts,
     Hit,
     SearchRequest,
@@ -31,40 +29,24 @@ from hub_search.backends.base import (
     hits_from_rows,
     to_html,
 )
+from hub_search.backends.pg_estimate import estimate_ctes, estimated_words
+from hub_search.backends.pg_languages import SETUP, UNSTEMMED, configuration, configuration_case
+from hub_search.backends.pg_queries import BETTER_VERSION_FUNCTION, conditions, matching
 from hub_search.documents import SearchDocument
-from hub_search.query import SearchQuery, Term
 from hub_search.typos import within_one_edit
 
 logger = logging.getLogger("hub_search")
 
-CONFIGURATION = "hub_search"
 SPELLING_CANDIDATES = 30
 #: Testing one document walking the primary key back costs about 0.75 of visiting one match
 #: of a bitmap scan (1.5 and 2 µs, 100,000 demo posts): see ``PostgresBackend._window_ctes``.
 WALK_BACK_FACTOR = 0.75
 
-_SETUP = [
-    "CREATE EXTENSION IF NOT EXISTS unaccent",
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    # A configuration like 'simple' (no stemming: posts come in several languages) whose words
-    # go through unaccent first, so "Bürgisser" is indexed as "burgisser" and ts_headline
-    # still highlights the accented original.
-    f"""DO $$ BEGIN
-        IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{CONFIGURATION}') THEN
-            CREATE TEXT SEARCH CONFIGURATION {CONFIGURATION} (COPY = simple);
-            ALTER TEXT SEARCH CONFIGURATION {CONFIGURATION}
-                ALTER MAPPING FOR asciiword, word, numword, asciihword, hword, numhword,
-                    hword_asciipart, hword_part, hword_numpart
-                WITH unaccent, simple;
-        END IF;
-    END $$""",
-]
-
-
 _RENAMED_AFTER_SWAP = (
     ("INDEX", "search_document_pkey"),
     ("INDEX", "search_document_type_object_id_key"),
     ("INDEX", "search_document_document"),
+    ("INDEX", "search_document_translation_group"),
     ("SEQUENCE", "search_document_id_seq"),
     ("INDEX", "search_vocabulary_pkey"),
     ("INDEX", "search_vocabulary_trigrams"),
@@ -78,6 +60,9 @@ def _tables(suffix: str = "") -> list[str]:
             type TEXT NOT NULL,
             object_id INTEGER NOT NULL,
             language TEXT,
+            -- The text search configuration the document was indexed with (its language's).
+            config TEXT NOT NULL DEFAULT '{UNSTEMMED}',
+            translation_group TEXT,
             status TEXT,
             published_at TIMESTAMPTZ,
             title TEXT NOT NULL,
@@ -87,114 +72,14 @@ def _tables(suffix: str = "") -> list[str]:
         )""",
         f"CREATE INDEX IF NOT EXISTS search_document{suffix}_document "
         f"ON search_document{suffix} USING gin (document)",
+        # Finds the other versions of a translation group (``search(language:)``).
+        f"CREATE INDEX IF NOT EXISTS search_document{suffix}_translation_group "
+        f"ON search_document{suffix} (type, translation_group) "
+        "WHERE translation_group IS NOT NULL",
         f"CREATE TABLE IF NOT EXISTS search_vocabulary{suffix} (word TEXT PRIMARY KEY)",
         f"CREATE INDEX IF NOT EXISTS search_vocabulary{suffix}_trigrams "
         f"ON search_vocabulary{suffix} USING gist (word gist_trgm_ops)",
     ]
-
-
-def _lexeme(word: str) -> str:
-    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def _term(term: Term) -> str:
-    text = " <-> ".join(_lexeme(word) for word in term.words)
-    if term.prefix:
-        text += ":*"
-    if term.alternatives:
-        text = "(" + " | ".join([text, *(_lexeme(word) for word in term.alternatives)]) + ")"
-    elif len(term.words) > 1:
-        text = f"({text})"
-    return text
-
-
-def tsquery_text(query: SearchQuery) -> str:
-    text = " & ".join(_term(term) for term in query.required)
-    for term in query.excluded:
-        text += f" & !{_term(term)}"
-    return text
-
-
-def _estimated_words(query: SearchQuery) -> list[str]:
-    """The words whose frequencies estimate the query's share of documents: the required single
-    words (a phrase is rarer than its words, a prefix or a typo's spellings unknown; leaving
-    them out only makes the query look more common)."""
-    return [
-        term.words[0]
-        for term in query.required
-        if term.is_word and not term.prefix and not term.alternatives
-    ]
-
-
-def _estimate_ctes(words: str, threshold: str) -> str:
-    """``stats`` and ``estimate``: whether to walk the primary key back (see ``_window_ctes``).
-
-    ``words`` is the parameter holding the words to look up, ``threshold`` the one holding
-    ``WALK_BACK_FACTOR * window``. A word ANALYZE did not record counts as the rarest it did;
-    with no statistics at all, every query takes the GIN index.
-    """
-    return f"""
-        stats AS (
-            SELECT most_common_elems::text::text[] AS words, most_common_elem_freqs AS freqs
-            FROM pg_stats WHERE schemaname = current_schema()
-                AND tablename = 'search_document' AND attname = 'document'
-        ),
-        estimate AS MATERIALIZED (
-            SELECT exp(coalesce(sum(ln(greatest(coalesce(known.freq, rarest.freq), 1e-9))), 0))
-                   ^ 2 * (SELECT reltuples FROM pg_class WHERE oid = 'search_document'::regclass)
-                   >= {threshold} AS walk_back
-            FROM unnest({words}::text[]) AS asked(word)
-            CROSS JOIN (SELECT min(freq) AS freq FROM stats, unnest(freqs) AS freq) rarest
-            LEFT JOIN (SELECT unnest(words) AS word, unnest(freqs) AS freq FROM stats) known
-                ON known.word = asked.word
-        )
-    """
-
-
-def tsquery_literal(query: SearchQuery) -> str:
-    """``to_tsquery(...)`` of ``query`` with its text as an SQL string literal, not a parameter.
-
-    asyncpg prepares every statement, and after five executions PostgreSQL may reuse a
-    generic plan built without knowing the tsquery: it then cannot tell a query matching 70 %
-    of the documents from one matching 1 %, and the plan that suits one is ten times too slow
-    for the other. Written into the text, the query is planned for what it matches. The
-    lexemes are letters and digits only (``text.tokens``); quotes are doubled all the same.
-    """
-    quoted = tsquery_text(query).replace("'", "''")
-    return f"to_tsquery('{CONFIGURATION}', '{quoted}')"
-
-
-_VECTOR = (
-    f"setweight(to_tsvector('{CONFIGURATION}', {{title}}), 'A') || "
-    f"setweight(to_tsvector('{CONFIGURATION}', {{body}}), 'D')"
-)
-
-
-def _conditions(request: SearchRequest, values: list[Any]) -> str:
-    """SQL conditions on ``d`` for visibility and filters; appends their parameters."""
-
-    def parameter(value: Any) -> str:
-        values.append(value)
-        return f"${len(values)}"
-
-    filters = request.filters
-    clauses = [f"d.type = ANY({parameter(list(filters.types))})"]
-    if not request.include_unpublished:
-        statuses = ", ".join(f"'{status}'" for status in PUBLIC_STATUSES)
-        clauses.append(
-            f"(d.status IS NULL OR (d.status IN ({statuses}) "
-            f"AND d.published_at <= {parameter(request.now)}))"
-        )
-    if filters.language is not None:
-        clauses.append(f"d.language = {parameter(filters.language)}")
-    if filters.published_after is not None:
-        clauses.append(f"d.published_at >= {parameter(filters.published_after)}")
-    reached = ((filters.theme, request.sources.themes), (filters.section, request.sources.sections))
-    for slug, facet in reached:
-        if slug is not None:
-            # A parameter no clause uses would be refused: without reaches, nothing matches.
-            clauses.append(facet.condition(parameter(slug))[0] if facet.reaches else "1 = 0")
-    return " AND ".join(clauses)
 
 
 class PostgresBackend:
@@ -206,7 +91,25 @@ class PostgresBackend:
 
     async def create_schema(self) -> None:
         connection = self._connection()
-        for statement in [*_SETUP, *_tables()]:
+        for statement in [*SETUP, *_tables(), BETTER_VERSION_FUNCTION]:
+            await connection.execute_script(statement)
+
+    async def upgrade_schema(self) -> None:
+        """Bring an index made before languages up to date (migration 0002): each row gets its
+        language's configuration and its tsvector again; translation groups are filled in as
+        posts change, or all at once by ``hub search reindex``."""
+        connection = self._connection()
+        for statement in [
+            *SETUP,
+            BETTER_VERSION_FUNCTION,
+            f"ALTER TABLE search_document ADD COLUMN IF NOT EXISTS config TEXT NOT NULL "
+            f"DEFAULT '{UNSTEMMED}'",
+            "ALTER TABLE search_document ADD COLUMN IF NOT EXISTS translation_group TEXT",
+            *_tables(),
+            f"UPDATE search_document SET config = {configuration_case('language')}",
+            f"UPDATE search_document SET document = "
+            f"{_vector('config::regconfig', 'title', 'body')} WHERE config <> '{UNSTEMMED}'",
+        ]:
             await connection.execute_script(statement)
 
     async def tune_connection(self) -> None:
@@ -250,20 +153,25 @@ class PostgresBackend:
         one-time filter holds is run. Walking back wins when ``share² * documents`` exceeds
         ``WALK_BACK_FACTOR * window`` (the ratio of the two costs per row, measured here).
         """
-        query = tsquery_literal(request.query)
-        where = _conditions(request, values)
+        match = matching(request)
+        where = conditions(request, values)
         values.extend(
             [
-                _estimated_words(request.query),
+                estimated_words(request.query),
+                list(match.configs),
                 WALK_BACK_FACTOR * request.rank_window,
                 request.rank_window + 1,
                 request.rank_window,
             ]
         )
-        words, threshold, limit, window = (f"${len(values) - n}" for n in (3, 2, 1, 0))
+        words, configs, threshold, limit, window = (f"${len(values) - n}" for n in (4, 3, 2, 1, 0))
         # Documents are read again by id for ts_rank rather than carried through the sorts:
         # sorting thousands of tsvectors to keep a thousand cost more than the lookups.
-        score = f"ts_rank(ranked_document.document, {query})" if ranked else "0.0::real"
+        score = (
+            f"ts_rank(ranked_document.document, {match.query('ranked_document')})"
+            if ranked
+            else "0.0::real"
+        )
         ranked_join = (
             "JOIN search_document ranked_document ON ranked_document.id = window_rows.id"
             if ranked
@@ -271,17 +179,19 @@ class PostgresBackend:
         )
         columns = "SELECT d.id, d.type, d.object_id FROM search_document d"
         return f"""
-            WITH {_estimate_ctes(words, threshold)},
+            WITH {estimate_ctes(words, configs, threshold)},
             matches AS MATERIALIZED (
                 -- Walking back, the filters are tested before the document: the planner
                 -- would test the document first (it rates @@ the cheapest condition), and
                 -- the newest rows are often ones nobody may see yet (drafts, scheduled).
-                ({columns} WHERE CASE WHEN {where} THEN d.document @@ {query} END
+                -- Each row is tested with the query in its own configuration only: the OR of
+                -- every configuration's query is for the GIN index, which this walk skips.
+                ({columns} WHERE CASE WHEN {where} THEN d.document @@ {match.query("d")} END
                  AND (SELECT walk_back FROM estimate)
                  ORDER BY d.id DESC LIMIT {limit})
                 UNION ALL
                 -- "+ 0": not the primary key's order, so the GIN index finds the matches.
-                ({columns} WHERE d.document @@ {query} AND {where}
+                ({columns} WHERE {match.condition("d")} AND {where}
                  AND NOT (SELECT walk_back FROM estimate)
                  ORDER BY d.id + 0 DESC LIMIT {limit})
             ),
@@ -295,8 +205,12 @@ class PostgresBackend:
     async def walks_back(self, request: SearchRequest) -> bool:
         """Whether ``request``'s window is found walking the primary key back (else by GIN)."""
         rows = await self._connection().execute_query_dict(
-            f"WITH {_estimate_ctes('$1', '$2')} SELECT walk_back FROM estimate",
-            [_estimated_words(request.query), WALK_BACK_FACTOR * request.rank_window],
+            f"WITH {estimate_ctes('$1', '$2', '$3')} SELECT walk_back FROM estimate",
+            [
+                estimated_words(request.query),
+                list(matching(request).configs),
+                WALK_BACK_FACTOR * request.rank_window,
+            ],
         )
         return bool(rows[0]["walk_back"])
 
@@ -315,7 +229,7 @@ class PostgresBackend:
         )
         values.extend([limit, offset, options])
         count = len(values)
-        query = tsquery_literal(request.query)
+        query = matching(request).query("d")
         sql = f"""
             {window},
             ranked AS MATERIALIZED (
@@ -323,10 +237,10 @@ class PostgresBackend:
             )
             SELECT 'hit' AS facet, ranked.type AS value, '' AS label, ranked.object_id AS n,
                    ranked.id, ranked.score,
-                   ts_headline('{CONFIGURATION}', d.title, {query},
+                   ts_headline(d.config::regconfig, d.title, {query},
                                'HighlightAll=true, ' || 'StartSel=' || chr(2)
                                || ', StopSel=' || chr(3)) AS title,
-                   ts_headline('{CONFIGURATION}', d.body, {query}, ${count}) AS snippet
+                   ts_headline(d.config::regconfig, d.body, {query}, ${count}) AS snippet
             FROM ranked JOIN search_document d ON d.id = ranked.id
         """
         return sql, values
@@ -350,11 +264,11 @@ class PostgresBackend:
         )
 
     async def count(self, request: SearchRequest) -> int:
-        values: list[Any] = [tsquery_text(request.query)]
-        where = _conditions(request, values)
+        values: list[Any] = []
+        where = conditions(request, values)
         rows = await self._connection().execute_query_dict(
             f"SELECT count(*) AS n FROM search_document d "
-            f"WHERE d.document @@ to_tsquery('{CONFIGURATION}', $1) AND {where}",
+            f"WHERE {matching(request).condition('d')} AND {where}",
             values,
         )
         return int(rows[0]["n"])
@@ -368,18 +282,19 @@ class PostgresBackend:
         return facet_counts_from_rows(rows, request.rank_window)
 
     async def suggest(self, request: SearchRequest, limit: int) -> list[Hit]:
-        values: list[Any] = [tsquery_text(request.query)]
-        where = _conditions(request, values)
+        values: list[Any] = []
+        where = conditions(request, values)
         values.append(limit)
+        match = matching(request)
+        query = match.query("d")
         sql = f"""
-            WITH search AS (SELECT to_tsquery('{CONFIGURATION}', $1) AS query)
-            SELECT d.type, d.object_id, ts_rank(d.document, search.query) AS score,
-                   ts_headline('{CONFIGURATION}', d.title, search.query,
+            SELECT d.type, d.object_id, ts_rank(d.document, {query}) AS score,
+                   ts_headline(d.config::regconfig, d.title, {query},
                                'HighlightAll=true, StartSel=' || chr(2) || ', StopSel=' || chr(3))
                        AS title
-            FROM search_document d, search
-            WHERE to_tsvector('{CONFIGURATION}', d.title) @@ search.query
-              AND d.document @@ search.query AND {where}
+            FROM search_document d
+            WHERE to_tsvector(d.config::regconfig, d.title) @@ {query}
+              AND {match.condition("d")} AND {where}
             ORDER BY score DESC, d.id LIMIT ${len(values)}
         """
         rows = await self._connection().execute_query_dict(sql, values)
@@ -407,8 +322,10 @@ class PostgresBackend:
         for statement in [
             "DROP TABLE IF EXISTS search_document_next",
             "DROP TABLE IF EXISTS search_vocabulary_next",
-            *_SETUP,
+            *SETUP,
             *_tables("_next"),
+            # It names the live table, which the swap below replaces under the same name.
+            BETTER_VERSION_FUNCTION,
         ]:
             await connection.execute_script(statement)
         yield _AsideWriter()
@@ -437,6 +354,14 @@ class PostgresBackend:
         return None
 
 
+def _vector(config: str, title: str, body: str) -> str:
+    """The document's tsvector: title words weigh A, the text's D, in ``config``."""
+    return (
+        f"setweight(to_tsvector({config}, {title}), 'A') || "
+        f"setweight(to_tsvector({config}, {body}), 'D')"
+    )
+
+
 async def _insert(
     connection: BaseDBAsyncClient,
     suffix: str,
@@ -446,31 +371,39 @@ async def _insert(
 ) -> None:
     conflict = (
         "ON CONFLICT (type, object_id) DO UPDATE SET language = excluded.language, "
+        "config = excluded.config, translation_group = excluded.translation_group, "
         "status = excluded.status, published_at = excluded.published_at, "
         "title = excluded.title, body = excluded.body, document = excluded.document"
         if upsert
         else ""
     )
-    vector = _VECTOR.format(title="r.title", body="r.body")
+    vector = _vector("r.config::regconfig", "r.title", "r.body")
+    # The vocabulary holds words as typed (folded, not stemmed): typo candidates are looked
+    # up there for the words of a query before any configuration stems them.
+    words = _vector(f"'{UNSTEMMED}'", "title", "body")
     await connection.execute_query(
         f"""
         WITH written AS (
-            INSERT INTO search_document{suffix}
-                (type, object_id, language, status, published_at, title, body, document)
-            SELECT $1, r.pk, r.language, r.status, r.published_at, r.title, r.body, {vector}
-            FROM unnest($2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::text[],
-                        $7::text[]) AS r(pk, language, status, published_at, title, body)
+            INSERT INTO search_document{suffix} (type, object_id, language, config,
+                translation_group, status, published_at, title, body, document)
+            SELECT $1, r.pk, r.language, r.config, r.translation_group, r.status,
+                   r.published_at, r.title, r.body, {vector}
+            FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[],
+                        $7::timestamptz[], $8::text[], $9::text[])
+                AS r(pk, language, config, translation_group, status, published_at, title, body)
             {conflict}
-            RETURNING document
+            RETURNING title, body
         )
         INSERT INTO search_vocabulary{suffix} (word)
-        SELECT DISTINCT unnest(tsvector_to_array(document)) FROM written
+        SELECT DISTINCT unnest(tsvector_to_array({words})) FROM written
         ON CONFLICT DO NOTHING
         """,
         [
             type_name,
             [document.pk for document in documents],
             [document.language for document in documents],
+            [configuration(document.language) for document in documents],
+            [document.translation_group or None for document in documents],
             [document.status for document in documents],
             [document.published_at for document in documents],
             [document.title for document in documents],

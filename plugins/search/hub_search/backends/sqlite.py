@@ -57,6 +57,7 @@ def _tables(suffix: str = "") -> list[str]:
             type TEXT NOT NULL,
             object_id INTEGER NOT NULL,
             language TEXT,
+            translation_group TEXT,
             status TEXT,
             published_at TEXT,
             pending INTEGER NOT NULL DEFAULT 0,
@@ -77,6 +78,9 @@ def _tables(suffix: str = "") -> list[str]:
 _INDEXES = [
     "CREATE INDEX IF NOT EXISTS search_document_pending "
     "ON search_document (published_at) WHERE pending = 1",
+    # Finds the other versions of a translation group (``search(language:)``).
+    "CREATE INDEX IF NOT EXISTS search_document_translation_group "
+    "ON search_document (type, translation_group) WHERE translation_group IS NOT NULL",
 ]
 
 
@@ -138,6 +142,8 @@ def _filters(request: SearchRequest) -> tuple[str, list[Any]]:
     if filters.language is not None:
         clauses.append("d.language = ?")
         values.append(filters.language)
+    if filters.chain:
+        clauses.extend(_in_chain(request, values))
     if filters.published_after is not None:
         clauses.append("d.published_at >= ?")
         values.append(timestamp(filters.published_after))
@@ -150,6 +156,28 @@ def _filters(request: SearchRequest) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), values
 
 
+def _in_chain(request: SearchRequest, values: list[Any]) -> list[str]:
+    """The fallback chain's conditions: documents in its languages (or in none), and of each
+    translation group only the version in the best language of the chain the reader may see
+    (``pending`` is current: ``promote_due`` runs before each search)."""
+    chain = request.filters.chain
+    listed = ", ".join("?" for _ in chain)
+
+    def rank(alias: str) -> str:
+        values.extend(chain)
+        whens = " ".join(f"WHEN ? THEN {position}" for position in range(len(chain)))
+        return f"(CASE lower({alias}.language) {whens} END)"
+
+    values.extend(chain)
+    in_chain = f"(d.language IS NULL OR lower(d.language) IN ({listed}))"
+    visible = "" if request.include_unpublished else "AND better.pending = 0"
+    best = f"""(d.translation_group IS NULL OR NOT EXISTS (
+        SELECT 1 FROM search_document better
+        WHERE better.type = d.type AND better.translation_group = d.translation_group
+          AND {rank("better")} < {rank("d")} {visible}))"""
+    return [in_chain, best]
+
+
 class SQLiteBackend:
     def __init__(self, client: BaseDBAsyncClient | None = None) -> None:
         self.client = client
@@ -159,6 +187,18 @@ class SQLiteBackend:
 
     async def create_schema(self) -> None:
         connection = self._connection()
+        for statement in [*_tables(), *_INDEXES]:
+            await connection.execute_query(statement)
+
+    async def upgrade_schema(self) -> None:
+        """Add what an index made before languages lacks (migration 0002); translation groups
+        are filled in as posts change, or all at once by ``hub search reindex``."""
+        connection = self._connection()
+        columns = await connection.execute_query_dict("PRAGMA table_info(search_document)")
+        if "translation_group" not in {column["name"] for column in columns}:
+            await connection.execute_query(
+                "ALTER TABLE search_document ADD COLUMN translation_group TEXT"
+            )
         for statement in [*_tables(), *_INDEXES]:
             await connection.execute_query(statement)
 
@@ -308,15 +348,17 @@ class SQLiteBackend:
             for document in documents:
                 rows = await connection.execute_query_dict(
                     "INSERT INTO search_document "
-                    "(type, object_id, language, status, published_at, pending) "
-                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (type, object_id) DO UPDATE SET "
-                    "language = excluded.language, status = excluded.status, "
+                    "(type, object_id, language, translation_group, status, published_at, pending) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (type, object_id) DO UPDATE SET "
+                    "language = excluded.language, translation_group = excluded.translation_group, "
+                    "status = excluded.status, "
                     "published_at = excluded.published_at, pending = excluded.pending "
                     "RETURNING id",
                     [
                         type_name,
                         document.pk,
                         document.language,
+                        document.translation_group or None,
                         document.status,
                         timestamp(document.published_at),
                         int(is_pending(document, now)),
@@ -417,6 +459,7 @@ class _AsideWriter:
                     type_name,
                     document.pk,
                     document.language,
+                    document.translation_group or None,
                     document.status,
                     timestamp(document.published_at),
                     int(pending),
@@ -429,8 +472,8 @@ class _AsideWriter:
         async with in_transaction() as connection:
             await connection.execute_many(
                 "INSERT INTO search_document_next "
-                "(id, type, object_id, language, status, published_at, pending) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "(id, type, object_id, language, translation_group, status, published_at, "
+                "pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             await connection.execute_many(
