@@ -83,6 +83,11 @@ def import_before_serving(
 ) -> str:
     """``hub migrate`` and ``hub import`` of ``document``, in this process."""
     set_up(folder, settings, "migrate")
+    return import_here(folder, settings, document)
+
+
+def import_here(folder: Path, settings: Mapping[str, str], document: Mapping[str, Any]) -> str:
+    """``hub import`` of ``document`` in this process, before the servers start."""
     return set_up(folder, settings, "import", str(_written(folder, document)))[1]
 
 

@@ -6,19 +6,22 @@ every wait is bounded and the server is always stopped.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
 
 import httpx
-from typer.testing import CliRunner
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+from typer.testing import CliRunner, Result
 
 from hub.cli import build_cli
 
@@ -69,8 +72,21 @@ def hub_in_this_process(
     from it as ``hub`` builds it at start (settings, entry-point plugins). For set-up and for
     walks through many commands: a ``hub`` process spends seconds importing before its first
     line. What must happen in another process (a server hearing a change) uses ``HUB_CLI``."""
-    with mock.patch.dict(os.environ, env, clear=True):
-        result = CliRunner().invoke(build_cli(), list(args), input=stdin)
+
+    def invoke() -> Result:
+        # Tortoise caches INSERT statements by connection name: a command on PostgreSQL after
+        # one on SQLite in this process would reuse SQLite's placeholders.
+        EXECUTOR_CACHE.clear()
+        with mock.patch.dict(os.environ, env, clear=True):
+            return CliRunner().invoke(build_cli(), list(args), input=stdin)
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # called from synchronous code: the command runs its own loop here
+        result = invoke()
+    else:  # called from a test's event loop, which asyncio.run cannot nest in: a thread runs it
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            result = thread.submit(invoke).result()
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception  # a process of its own would have printed the traceback
     return subprocess.CompletedProcess(

@@ -525,9 +525,6 @@ def test_hub_partners_sets_lists_and_removes_policies(
 
     partner, editor = asyncio.run(accounts())
 
-    # The command's console took its width when first imported, maybe by another test.
-    monkeypatch.setattr(hub_delivery.partner_commands.console, "width", 300)
-
     def run(*args: str) -> Any:
         return runner.invoke(hub, ["partners", *args], env={"COLUMNS": "300"})
 

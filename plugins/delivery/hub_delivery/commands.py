@@ -13,7 +13,6 @@ from hub import CommandError, run_in_database, served_schema
 from hub_delivery.models import RegisteredQuery
 from hub_delivery.registration import check_against_schema, operation_names, register
 
-console = Console()
 queries_cli = typer.Typer(
     help="Registered GraphQL operations (persisted queries, the allow-list).",
     no_args_is_help=True,
@@ -37,6 +36,7 @@ def register_command(
         check_against_schema(schema, document, source)
 
     async def work() -> None:
+        console = Console()  # made when the command runs: it reads the terminal's width then
         for document, source in documents:
             registration = await register(document, source)
             state = "registered" if registration.created else "already registered"
@@ -56,7 +56,7 @@ def list_command() -> None:
     table = Table("sha256Hash", "operations", "registered")
     for query in run_in_database(work):
         table.add_row(query.sha256, query.operation_names, query.registered_at.isoformat())
-    console.print(table)
+    Console().print(table)
 
 
 def register_cli(cli: typer.Typer) -> None:

@@ -14,7 +14,6 @@ from hub_delivery import settings as delivery_settings
 from hub_delivery.models import PartnerPolicy
 from hub_delivery.partners import POLICY_FIELDS, PolicyChange, describe, save_policy
 
-console = Console()
 partners_cli = typer.Typer(
     help="Partner keys: allowed origins, rate limits, query budgets (tokens of partner accounts).",
     no_args_is_help=True,
@@ -87,7 +86,7 @@ def set_command(
 
     saved = run_in_database(work)
     refresh = delivery_settings.partner_refresh(command_settings())
-    console.print(
+    Console().print(
         f"Saved the policy of {saved}...; running servers apply it within {refresh:g} s.",
         highlight=False,
     )
@@ -121,7 +120,7 @@ def list_command() -> None:
             f"{key['prefix']}...", str(key["user__email"]), shown["origins"], shown["rate"],
             shown["budget"], shown["operations"],
         )  # fmt: skip
-    console.print(table)
+    Console().print(table)
 
 
 @partners_cli.command("remove")
@@ -136,4 +135,4 @@ def remove_command(
             raise CommandError(f"the token {token['prefix']}... has no policy to remove")
         return str(token["prefix"])
 
-    console.print(f"Removed the policy of {run_in_database(work)}...; it now has the defaults.")
+    Console().print(f"Removed the policy of {run_in_database(work)}...; it now has the defaults.")
