@@ -16,7 +16,8 @@ values, for editors).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import attrgetter
 from types import GenericAlias
 from typing import Any
 
@@ -28,7 +29,7 @@ from hub.content.field_kinds import Field
 from hub.content.languages import default_language, language_chain
 from hub.content.translation_models import owner_column, translations_of
 from hub.graphql.context import Context, Info, LoaderFactory
-from hub.graphql.loaded import loaded_field
+from hub.graphql.loaded import Shortcut, loaded_field
 
 
 def list_of(item: Any) -> Any:
@@ -115,6 +116,17 @@ def translation_loaders(declared: ContentType) -> dict[str, LoaderFactory]:
     }
 
 
+def _stored_unless_asked(read_stored: Callable[[Any], Any]) -> Shortcut:
+    """The shortcut of a translated field: with no language asked for (or the default one),
+    every object answers its stored value, and the loader is not asked."""
+
+    def unless(context: Context) -> Callable[[Any], Any] | None:
+        chain = language_chain(context)
+        return read_stored if not chain or chain[0] == default_language(context) else None
+
+    return unless
+
+
 def _key(field: str, attribute: str) -> property:
     return property(lambda self: (self.id, field, getattr(self, attribute)))
 
@@ -128,6 +140,7 @@ def translated_field(declared: ContentType, spec: Field, served: Any) -> tuple[s
         key=key,
         # As declared: the published description stays (the type's doc says how it is served).
         description=spec.description or None,
+        unless=_stored_unless_asked(attrgetter(spec.type_attribute)),
     )
     field.graphql_name = spec.label
     if spec.deprecation:
@@ -158,6 +171,12 @@ def translation_type(declared: ContentType) -> Any:
     )
 
 
+def _default_unless_asked(context: Context) -> Callable[[Any], Any] | None:
+    """``servedLanguage``'s shortcut: the default language, unless another was asked for."""
+    chain, default = language_chain(context), default_language(context)
+    return (lambda _object: default) if not chain or chain[0] == default else None
+
+
 def language_fields(declared: ContentType) -> dict[str, Any]:
     """``servedLanguage`` and ``translations`` of a type with translatable fields."""
     made = translation_type(declared)
@@ -172,6 +191,7 @@ def language_fields(declared: ContentType) -> dict[str, Any]:
         in_language_loader(declared),
         str,
         key="_hub_served_language",
+        unless=_default_unless_asked,
         description=(
             "The language this object's translated fields are served in: the first of the "
             "asked language's fallback chain (fr-CH, fr, then HUB_DEFAULT_LANGUAGE) that it "

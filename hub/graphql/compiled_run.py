@@ -16,6 +16,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from hub.graphql.batching import load_at_once
 from hub.graphql.compiled_plans import FieldPlan, ObjectPlan, children_of
+from hub.graphql.loaded import LoadedBy
 
 
 class PlanAborted(Exception):
@@ -44,6 +45,11 @@ def _as_list(value: Any) -> Sequence[Any]:
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         raise PlanAborted
     return list(value)
+
+
+def _shortcut(loaded: LoadedBy, context: Any) -> Callable[[Any], Any] | None:
+    """A reader for a loaded field whose loader this request does not need, else ``None``."""
+    return None if loaded.unless is None else loaded.unless(context)
 
 
 class Run:
@@ -80,11 +86,13 @@ class Run:
             for result in results:
                 result[key] = type_name
         is_awaitable = self.executor.is_awaitable
+        context = self.executor.context_value
         unfinished: list[Awaitable[None]] = []
         for field_plan in plan.fields:
             read = field_plan.read
             waiting: list[int] = []
-            if field_plan.loaded is not None:
+            loaded = field_plan.loaded
+            if loaded is not None and (read := _shortcut(loaded, context)) is None:
                 unfinished.append(self._load(plan, field_plan, sources, results, paths))
                 continue
             if read is not None:

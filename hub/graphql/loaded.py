@@ -30,14 +30,24 @@ from hub.graphql.context import Info
 LOADED_BY = "__hub_loaded_by__"
 
 
+#: Given a request's context: a reader answering the field without its loader, or ``None``.
+Shortcut = Callable[[Any], Callable[[Any], Any] | None]
+
+
 @dataclass(frozen=True)
 class LoadedBy:
     loader: str
     read_key: Callable[[Any], Any]
+    unless: Shortcut | None = None
 
 
 def loaded_field(
-    loader: str, returns: str | Any, *, key: str = "id", description: str | None = None
+    loader: str,
+    returns: str | Any,
+    *,
+    key: str = "id",
+    description: str | None = None,
+    unless: Shortcut | None = None,
 ) -> Any:
     """A field answered by the per-request DataLoader ``loader`` for the object's ``key``.
 
@@ -45,11 +55,13 @@ def loaded_field(
     ``"SectionRef | None"``), read in the calling module like any annotation there, or the
     annotation itself (``list[ref("Person")]``, for generated types). When the
     object's ``key`` is ``None`` the field is ``None`` without asking the loader (a nullable
-    foreign key, say).
+    foreign key, say). ``unless`` is the request-wide shortcut described above.
     """
     read_key = attrgetter(key)
 
     async def resolve(self: Any, info: Info) -> Any:
+        if unless is not None and (read := unless(info.context)) is not None:
+            return read(self)
         value = read_key(self)
         if value is None:
             return None
@@ -59,7 +71,7 @@ def loaded_field(
     # the module defining the field, where its lazy type references are imported.
     resolve.__module__ = sys._getframe(1).f_globals["__name__"]
     resolve.__annotations__ = {"info": Info, "return": returns}
-    setattr(resolve, LOADED_BY, LoadedBy(loader, read_key))
+    setattr(resolve, LOADED_BY, LoadedBy(loader, read_key, unless))
     return strawberry.field(resolver=resolve, description=description)
 
 
