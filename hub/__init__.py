@@ -71,6 +71,7 @@ from hub.graphql.budget import QueryBudget, grant_query_budget
 from hub.graphql.connection import Connection, Edge
 from hub.graphql.context import Context, Info, LoaderFactory
 from hub.graphql.cost import CostHint, cost_hint
+from hub.graphql.field_resolvers import FieldResolver
 from hub.graphql.loaded import loaded_field
 from hub.graphql.nodes import (
     global_id,
@@ -105,6 +106,7 @@ __all__ = [
     "EventKind",
     "Field",
     "FieldError",
+    "FieldResolver",
     "ImportedMedia",
     "Info",
     "Invalid",

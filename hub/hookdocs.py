@@ -102,6 +102,7 @@ def hook_reference(pm: pluggy.PluginManager | None = None) -> str:
 
 #: Type aliases carry no docstring of their own: what each stands for.
 ALIASES = {
+    "FieldResolver": "`resolve(root, info, stored)`: what `register_field_resolvers` maps to.",
     "Info": "`strawberry.Info[Context, None]`: annotate resolvers' `info` with it.",
     "LoaderFactory": "`Callable[[Context], DataLoader]`: what `register_dataloaders` maps to.",
     "PersonRef": "The composed `Person` type, by name: annotate fields returning a person.",

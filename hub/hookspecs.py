@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from hub.content.imported_media import ImportedMedia
     from hub.events import ContentEvent
     from hub.graphql.context import LoaderFactory
+    from hub.graphql.field_resolvers import FieldResolver
     from hub.models import ModelApp
     from hub.plugin_info import PluginMetadata
     from hub.settings import Setting, Settings
@@ -121,6 +122,19 @@ def register_type_extensions(settings: Settings) -> Mapping[str, Sequence[type]]
     the object being resolved and ``self.id`` its primary key. Load data through a DataLoader
     from ``info.context.loaders`` so a list of 100 sections costs one query, not 100. A field
     name another plugin already uses stops start-up with a message naming both plugins.
+    """
+
+
+@hookspec
+def register_field_resolvers(settings: Settings) -> Mapping[str, Mapping[str, FieldResolver]]:
+    """Answer a stored field another plugin declares: ``{"Person": {"photoUrl": resolve}}``.
+
+    The field keeps its name, type, description and deprecation (the schema does not change);
+    only its value is yours. It is called as ``resolve(root, info, stored)``, ``stored`` being
+    what the field answers without you (fall back to it), and may return an awaitable: load
+    through a DataLoader, so a list of 20 objects costs one statement. Only fields without a
+    resolver or arguments of their own can be answered. Two plugins answering one field, or a
+    type or field that does not exist, stops start-up with a message naming them.
     """
 
 

@@ -74,7 +74,8 @@ PERSON = ContentType(
         "photo_url": url(
             deprecation=(
                 "A free-text URL: use `photo` (an image of the media library, with sizes and "
-                "alt text) where the library is installed."
+                "alt text) where the library is installed; there, this answers the URL of "
+                "`photo` when the person has one."
             )
         ),
         "section": foreign_key(

@@ -29,6 +29,7 @@ from hub.graphql import composed
 from hub.graphql.attribution import clashing_type, fields_naming, plugins_reaching, reachable
 from hub.graphql.compiled import compiled_executor_class
 from hub.graphql.context import LoaderFactory
+from hub.graphql.field_resolvers import field_resolvers
 from hub.graphql.introspection import without_suggestions
 from hub.graphql.safety import code_bad_input, log_errors
 from hub.plugins import iter_results
@@ -170,14 +171,15 @@ def build_schema(pm: pluggy.PluginManager, settings: Settings) -> BuiltSchema:
                 handed_over.setdefault(plugin, []).append(mixin)
                 extensions.setdefault(type_name, []).append((plugin, mixin))
 
-    final_types: list[type] = []
+    final_types: dict[str, type] = {}
     for name, (_, body) in bodies.items():
         mixins = [mixin for _, mixin in extensions.get(name, [])]
         definition = get_object_definition(body, strict=True)
         # The body's fields come first in the SDL, then each plugin's, in registration order.
         final = _fresh_type(name, [body, *mixins], definition.description)
         setattr(composed, name, final)
-        final_types.append(final)
+        final_types[name] = final
+    field_resolvers(pm, settings, final_types)
 
     roots: dict[str, type | None] = {}
     for hook, root in (
@@ -235,7 +237,7 @@ def build_schema(pm: pluggy.PluginManager, settings: Settings) -> BuiltSchema:
             query=roots["Query"],
             mutation=roots["Mutation"],
             subscription=roots["Subscription"],
-            types=final_types,
+            types=list(final_types.values()),
             extensions=schema_extensions,
             config=StrawberryConfig(scalar_map=scalar_map),
             execution_context_class=executor_class,

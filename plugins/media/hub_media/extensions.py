@@ -20,6 +20,7 @@ from hub_media.types import (
     checked_size,
     extension_for,
 )
+from hub_media.urls import absolute
 
 BODY_WIDTHS = (400, 800, 1200)
 BODY_SIZES = "(max-width: 800px) 100vw, 800px"
@@ -43,6 +44,17 @@ async def post_social_image(root: Any, info: Info) -> ImageRef | None:
 async def person_photo(root: PersonRef, info: Info) -> ImageRef | None:
     image: ImageRef | None = await info.context.loaders[PERSON.loader].load(root.id)
     return image
+
+
+async def person_photo_url(root: PersonRef, info: Info, stored: str | None) -> str | None:
+    """The core's deprecated ``Person.photoUrl`` (``register_field_resolvers``): the library
+    photo at the original's size, the rendition ``photo { url }`` names, as an absolute URL like
+    the free-text ones it replaces; without a library photo, the URL stored. One statement for
+    a page of people, shared with ``photo``."""
+    image: ImageRef | None = await info.context.loaders[PERSON.loader].load(root.id)
+    if image is None:
+        return stored
+    return absolute(image.signed_url(info.context.settings), info.context.request)
 
 
 async def section_image(root: SectionRef, info: Info) -> ImageRef | None:

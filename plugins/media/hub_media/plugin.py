@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute
 
 from hub import (
+    FieldResolver,
     ImportedMedia,
     LoaderFactory,
     ModelApp,
@@ -93,6 +94,12 @@ def register_type_extensions() -> Mapping[str, Sequence[type]]:
         "Person": [extensions.PersonImageFields],
         "Section": [extensions.SectionImageFields],
     }
+
+
+@hookimpl
+def register_field_resolvers() -> Mapping[str, Mapping[str, FieldResolver]]:
+    # Old frontends keep showing people's photos once `hub media import-photos` moved them.
+    return {"Person": {"photoUrl": extensions.person_photo_url}}
 
 
 @hookimpl

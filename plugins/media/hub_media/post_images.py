@@ -13,7 +13,7 @@ from hub_media.models import PostImage
 from hub_media.renditions import DEFAULT_EXTENSION, Fit, planned
 from hub_media.settings import MediaSettings
 from hub_media.types import ASSET_FIELDS
-from hub_media.urls import rendition_url
+from hub_media.urls import absolute, rendition_url
 
 #: Wide enough for a feed reader's or a card's hero image, small enough to load fast.
 CARD_WIDTH = 1200
@@ -23,7 +23,6 @@ async def post_images(post_ids: Sequence[int], request: Request) -> dict[int, Ma
     """Each post's featured image at up to 1200 pixels wide, as an absolute URL: one statement."""
     settings = request.app.state.hub.settings
     limit = MediaSettings.of(settings).max_rendition_size
-    origin = str(request.base_url).rstrip("/")
     rows = await PostImage.filter(post_id__in=list(post_ids)).values("post_id", **JOINED)
     found: dict[int, Mapping[str, Any]] = {}
     for row in rows:
@@ -33,7 +32,7 @@ async def post_images(post_ids: Sequence[int], request: Request) -> dict[int, Ma
         spec = planned(original, CARD_WIDTH, None, Fit.COVER, extension, limit)
         url = rendition_url(settings, asset["id"], asset["version"], spec)
         found[row["post_id"]] = {
-            "url": f"{origin}{url}" if url.startswith("/") else url,
+            "url": absolute(url, request),
             "type": spec.content_type,
             "width": spec.width,
             "height": spec.height,

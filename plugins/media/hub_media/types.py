@@ -151,7 +151,17 @@ class ImageType(relay.Node):
         fit: ImageFit = ImageFit.COVER,
         format: ImageFormat | None = None,
     ) -> str:
-        settings = info.context.settings
+        return self.signed_url(info.context.settings, width, height, fit, format)
+
+    def signed_url(
+        self,
+        settings: Settings,
+        width: int | None = None,
+        height: int | None = None,
+        fit: ImageFit = ImageFit.COVER,
+        format: ImageFormat | None = None,
+    ) -> str:
+        """What ``url`` answers; without a size, the original's (within the rendition limit)."""
         limit = MediaSettings.of(settings).max_rendition_size
         checked_size("width", width, limit)
         checked_size("height", height, limit)

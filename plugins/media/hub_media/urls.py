@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from starlette.requests import Request
+
 from hub import Settings
 from hub_media.renditions import RenditionSpec
 from hub_media.settings import MediaSettings
@@ -20,6 +22,14 @@ def rendition_url(settings: Settings, asset_id: int, version: int, spec: Renditi
     signature = sign(settings, signed_part(asset_id, version, spec))
     base = MediaSettings.of(settings).base_url
     return f"{base}{PREFIX}/{asset_id}/{version}/{signature}/{spec.name}"
+
+
+def absolute(url: str, request: Request | None) -> str:
+    """``url`` on the request's origin when it is a path on the hub (no ``HUB_MEDIA_BASE_URL``),
+    for readers elsewhere: feed readers, and pages on another site."""
+    if request is None or not url.startswith("/"):
+        return url
+    return f"{str(request.base_url).rstrip('/')}{url}"
 
 
 def renditions_folder(original_key: str) -> str:
