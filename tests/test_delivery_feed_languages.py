@@ -175,10 +175,13 @@ async def test_xml_feeds_link_to_themselves_in_the_other_languages(
         for link in root.findall(tag.format(atom=ATOM))
         if link.get("rel") == "alternate" and link.get("hreflang")
     ]
-    base = f"http://hub.test/feeds/posts.{extension}?limit=3&lang="
+    base = f"http://hub.test/feeds/posts.{extension}?limit=3"
+    # Every language the content exists in but the feed's own (fr-CH), then the feed of every
+    # language for readers of none of them (x-default), its other parameters kept.
     assert alternates == [
-        (lang, base + lang, media_type) for lang in ("de", "en", "es", "fr")
-    ]  # every language the content exists in but the feed's own (fr-CH)
+        *((lang, f"{base}&lang={lang}", media_type) for lang in ("de", "en", "es", "fr")),
+        ("x-default", base, media_type),
+    ]
 
 
 async def test_feed_of_every_language_links_to_each_language_and_drops_language(
@@ -193,9 +196,17 @@ async def test_feed_of_every_language_links_to_each_language_and_drops_language(
         if link.get("hreflang")
     }
     assert hrefs == {
-        lang: f"http://hub.test/feeds/posts.atom?lang={lang}"
-        for lang in ("de", "en", "es", "fr", "fr-CH")
+        **{
+            lang: f"http://hub.test/feeds/posts.atom?lang={lang}"
+            for lang in ("de", "en", "es", "fr", "fr-CH")
+        },
+        "x-default": "http://hub.test/feeds/posts.atom",
     }
+    # The feed of every language is the x-default itself: it links to the languages only.
+    root = ET.fromstring((await feed(client, "atom")).content)
+    tags = [link.get("hreflang") for link in root.findall(f"{ATOM}link")]
+    assert [tag for tag in tags if tag] == ["de", "en", "es", "fr", "fr-CH"]
+    assert "x-default" not in (await feed(client, "json")).text
 
 
 async def test_json_feed_gives_its_alternates_in_its_extension_object(
@@ -204,8 +215,11 @@ async def test_json_feed_gives_its_alternates_in_its_extension_object(
     await multilingual()
     answer = (await feed(client, "json", lang="en")).json()
     assert answer["_hub"]["alternate_feeds"] == [
-        {"language": lang, "feed_url": f"http://hub.test/feeds/posts.json?lang={lang}"}
-        for lang in ("de", "es", "fr", "fr-CH")
+        *(
+            {"language": lang, "feed_url": f"http://hub.test/feeds/posts.json?lang={lang}"}
+            for lang in ("de", "es", "fr", "fr-CH")
+        ),
+        {"language": "x-default", "feed_url": "http://hub.test/feeds/posts.json"},
     ]
     budget = answer["items"][-1]
     assert budget["url"] == news("budget")[0]
@@ -273,7 +287,7 @@ async def test_a_language_without_content_is_an_empty_feed_of_that_language(
     answer = (await feed(client, "json", lang="ja")).json()
     assert answer["items"] == []
     assert answer["language"] == "ja"
-    assert [a["language"] for a in answer["_hub"]["alternate_feeds"]] == ["de"]
+    assert [a["language"] for a in answer["_hub"]["alternate_feeds"]] == ["de", "x-default"]
 
 
 async def test_each_language_has_its_own_etag_and_never_answers_304_for_another(
