@@ -11,9 +11,9 @@ import feedparser
 import httpx
 import hub_delivery.plugin
 import pytest
-from hub_delivery.settings import MAX_AGE, POST_URL
+from hub_delivery.settings import FEED_TITLE, MAX_AGE, POST_URL
 
-from hub.content.models import PostStatus
+from hub.content.models import PersonTranslation, PostStatus, SectionTranslation, ThemeTranslation
 from hub.settings import Settings
 from tests import factories
 from tests.conftest import SQLCounter
@@ -35,7 +35,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         data_dir=tmp_path,
         database_url=database_url,
-        extra={POST_URL: POST_URL_PATTERN, MAX_AGE: 60},
+        extra={POST_URL: POST_URL_PATTERN, MAX_AGE: 60, FEED_TITLE: "Hub"},
     )
 
 
@@ -340,3 +340,64 @@ async def test_a_language_feed_runs_the_same_statements_for_2_and_20_posts(
         counts.append(sql_counter.count)
     # The posts, their authors, the languages of the content, their translation groups.
     assert counts == [4, 4], sql_counter.statements
+
+
+async def narrowed() -> None:
+    """A theme, a section and an author, the theme and section translated into French."""
+    theme = await factories.theme("peace", name="Peace")
+    section = await factories.section("cameroon", name="WILPF Cameroon", country_code="CM")
+    ada = await factories.person("ada", name="Ada", role="President")
+    await ThemeTranslation.create(theme_id=theme.id, language="fr", name="Paix")
+    # A translation may leave the name out: the next language of the chain serves it.
+    await ThemeTranslation.create(theme_id=theme.id, language="fr-CH", description="Suisse")
+    await SectionTranslation.create(section_id=section.id, language="fr", name="LIFPL Cameroun")
+    await PersonTranslation.create(person_id=ada.id, language="fr", role="Présidente")
+    for slug, language in (("peace", "en"), ("paix", "fr")):
+        await factories.post(
+            slug, language=language, translation_group="peace", themes=[theme],
+            sections=[section], authors=[ada],
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [
+        ("fr-CH", "Hub — Theme: Paix — Section: LIFPL Cameroun — Author: Ada"),
+        ("fr", "Hub — Theme: Paix — Section: LIFPL Cameroun — Author: Ada"),
+        # No German translation: the stored names, in the organisation's language.
+        ("de", "Hub — Theme: Peace — Section: WILPF Cameroon — Author: Ada"),
+        (None, "Hub — Theme: Peace — Section: WILPF Cameroon — Author: Ada"),
+    ],
+)
+@pytest.mark.parametrize("extension", ["rss", "atom", "json"])
+async def test_a_feed_in_a_language_names_its_theme_and_section_in_it(
+    client: httpx.AsyncClient, lang: str | None, title: str, extension: str
+) -> None:
+    await narrowed()
+    params = {"theme": "peace", "section": "cameroon", "author": "ada"}
+    response = await feed(client, extension, **params, **({"lang": lang} if lang else {}))
+    if extension == "json":
+        assert response.json()["title"] == title
+    else:
+        parsed = feedparser.parse(response.content)
+        assert parsed.feed.title == title
+    # The group once in a language, both versions in the feed of every language.
+    assert len(links_of(extension, response)) == (1 if lang else 2)
+
+
+async def test_an_unknown_theme_is_still_a_404_in_a_language(client: httpx.AsyncClient) -> None:
+    await narrowed()
+    response = await client.get("/feeds/posts.json", params={"theme": "nope", "lang": "fr"})
+    assert response.status_code == 404
+    assert response.text == "there is no theme with slug 'nope'\n"
+
+
+async def test_a_theme_feed_in_a_language_reads_the_theme_in_one_statement(
+    client: httpx.AsyncClient, sql_counter: SQLCounter
+) -> None:
+    await narrowed()
+    sql_counter.reset()
+    await feed(client, "json", lang="fr-CH", theme="peace")
+    # The theme's name with its translations (joined), then the feed's four (the posts, their
+    # authors, the languages, the translation groups).
+    assert sql_counter.count == 5, sql_counter.statements

@@ -76,7 +76,11 @@ def feed_routes(settings: Settings) -> list[BaseRoute]:
         if feed_format is None:
             return problem(404, f"no such feed format; use one of {', '.join(sorted(FORMATS))}")
         try:
-            wanted = await named_subjects(parse_feed_request(request.query_params))
+            wanted = await named_subjects(
+                parse_feed_request(request.query_params),
+                request.app.state.hub.content_types,
+                settings.default_language,
+            )
         except BadFeedRequest as error:
             return problem(400, str(error))
         except UnknownSubject as error:
