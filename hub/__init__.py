@@ -50,6 +50,7 @@ from hub.content.redirects import redirected_post_id
 from hub.content.registry import ContentTypes, content_types
 from hub.content.row_readers import RowReader, row_reader
 from hub.content.serving import Edited, Served, edited, served
+from hub.content.translated_lookup import translated_by_slug
 from hub.content.validation import (
     check_country_code,
     check_language_tag,
@@ -195,6 +196,7 @@ __all__ = [
     "served",
     "served_schema",
     "slug_argument",
+    "translated_by_slug",
     "vacuum_analyze",
     "visible_posts",
 ]

@@ -11,9 +11,9 @@ import feedparser
 import httpx
 import hub_delivery.plugin
 import pytest
-from hub_delivery.settings import MAX_AGE, POST_URL
+from hub_delivery.settings import FEED_TITLE, MAX_AGE, POST_URL
 
-from hub.content.models import PostStatus
+from hub.content.models import PersonTranslation, PostStatus, SectionTranslation, ThemeTranslation
 from hub.settings import Settings
 from tests import factories
 from tests.conftest import SQLCounter
@@ -35,7 +35,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         data_dir=tmp_path,
         database_url=database_url,
-        extra={POST_URL: POST_URL_PATTERN, MAX_AGE: 60},
+        extra={POST_URL: POST_URL_PATTERN, MAX_AGE: 60, FEED_TITLE: "Hub"},
     )
 
 
@@ -175,10 +175,13 @@ async def test_xml_feeds_link_to_themselves_in_the_other_languages(
         for link in root.findall(tag.format(atom=ATOM))
         if link.get("rel") == "alternate" and link.get("hreflang")
     ]
-    base = f"http://hub.test/feeds/posts.{extension}?limit=3&lang="
+    base = f"http://hub.test/feeds/posts.{extension}?limit=3"
+    # Every language the content exists in but the feed's own (fr-CH), then the feed of every
+    # language for readers of none of them (x-default), its other parameters kept.
     assert alternates == [
-        (lang, base + lang, media_type) for lang in ("de", "en", "es", "fr")
-    ]  # every language the content exists in but the feed's own (fr-CH)
+        *((lang, f"{base}&lang={lang}", media_type) for lang in ("de", "en", "es", "fr")),
+        ("x-default", base, media_type),
+    ]
 
 
 async def test_feed_of_every_language_links_to_each_language_and_drops_language(
@@ -193,9 +196,17 @@ async def test_feed_of_every_language_links_to_each_language_and_drops_language(
         if link.get("hreflang")
     }
     assert hrefs == {
-        lang: f"http://hub.test/feeds/posts.atom?lang={lang}"
-        for lang in ("de", "en", "es", "fr", "fr-CH")
+        **{
+            lang: f"http://hub.test/feeds/posts.atom?lang={lang}"
+            for lang in ("de", "en", "es", "fr", "fr-CH")
+        },
+        "x-default": "http://hub.test/feeds/posts.atom",
     }
+    # The feed of every language is the x-default itself: it links to the languages only.
+    root = ET.fromstring((await feed(client, "atom")).content)
+    tags = [link.get("hreflang") for link in root.findall(f"{ATOM}link")]
+    assert [tag for tag in tags if tag] == ["de", "en", "es", "fr", "fr-CH"]
+    assert "x-default" not in (await feed(client, "json")).text
 
 
 async def test_json_feed_gives_its_alternates_in_its_extension_object(
@@ -204,8 +215,11 @@ async def test_json_feed_gives_its_alternates_in_its_extension_object(
     await multilingual()
     answer = (await feed(client, "json", lang="en")).json()
     assert answer["_hub"]["alternate_feeds"] == [
-        {"language": lang, "feed_url": f"http://hub.test/feeds/posts.json?lang={lang}"}
-        for lang in ("de", "es", "fr", "fr-CH")
+        *(
+            {"language": lang, "feed_url": f"http://hub.test/feeds/posts.json?lang={lang}"}
+            for lang in ("de", "es", "fr", "fr-CH")
+        ),
+        {"language": "x-default", "feed_url": "http://hub.test/feeds/posts.json"},
     ]
     budget = answer["items"][-1]
     assert budget["url"] == news("budget")[0]
@@ -273,7 +287,7 @@ async def test_a_language_without_content_is_an_empty_feed_of_that_language(
     answer = (await feed(client, "json", lang="ja")).json()
     assert answer["items"] == []
     assert answer["language"] == "ja"
-    assert [a["language"] for a in answer["_hub"]["alternate_feeds"]] == ["de"]
+    assert [a["language"] for a in answer["_hub"]["alternate_feeds"]] == ["de", "x-default"]
 
 
 async def test_each_language_has_its_own_etag_and_never_answers_304_for_another(
@@ -326,3 +340,64 @@ async def test_a_language_feed_runs_the_same_statements_for_2_and_20_posts(
         counts.append(sql_counter.count)
     # The posts, their authors, the languages of the content, their translation groups.
     assert counts == [4, 4], sql_counter.statements
+
+
+async def narrowed() -> None:
+    """A theme, a section and an author, the theme and section translated into French."""
+    theme = await factories.theme("peace", name="Peace")
+    section = await factories.section("cameroon", name="WILPF Cameroon", country_code="CM")
+    ada = await factories.person("ada", name="Ada", role="President")
+    await ThemeTranslation.create(theme_id=theme.id, language="fr", name="Paix")
+    # A translation may leave the name out: the next language of the chain serves it.
+    await ThemeTranslation.create(theme_id=theme.id, language="fr-CH", description="Suisse")
+    await SectionTranslation.create(section_id=section.id, language="fr", name="LIFPL Cameroun")
+    await PersonTranslation.create(person_id=ada.id, language="fr", role="Présidente")
+    for slug, language in (("peace", "en"), ("paix", "fr")):
+        await factories.post(
+            slug, language=language, translation_group="peace", themes=[theme],
+            sections=[section], authors=[ada],
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [
+        ("fr-CH", "Hub — Theme: Paix — Section: LIFPL Cameroun — Author: Ada"),
+        ("fr", "Hub — Theme: Paix — Section: LIFPL Cameroun — Author: Ada"),
+        # No German translation: the stored names, in the organisation's language.
+        ("de", "Hub — Theme: Peace — Section: WILPF Cameroon — Author: Ada"),
+        (None, "Hub — Theme: Peace — Section: WILPF Cameroon — Author: Ada"),
+    ],
+)
+@pytest.mark.parametrize("extension", ["rss", "atom", "json"])
+async def test_a_feed_in_a_language_names_its_theme_and_section_in_it(
+    client: httpx.AsyncClient, lang: str | None, title: str, extension: str
+) -> None:
+    await narrowed()
+    params = {"theme": "peace", "section": "cameroon", "author": "ada"}
+    response = await feed(client, extension, **params, **({"lang": lang} if lang else {}))
+    if extension == "json":
+        assert response.json()["title"] == title
+    else:
+        parsed = feedparser.parse(response.content)
+        assert parsed.feed.title == title
+    # The group once in a language, both versions in the feed of every language.
+    assert len(links_of(extension, response)) == (1 if lang else 2)
+
+
+async def test_an_unknown_theme_is_still_a_404_in_a_language(client: httpx.AsyncClient) -> None:
+    await narrowed()
+    response = await client.get("/feeds/posts.json", params={"theme": "nope", "lang": "fr"})
+    assert response.status_code == 404
+    assert response.text == "there is no theme with slug 'nope'\n"
+
+
+async def test_a_theme_feed_in_a_language_reads_the_theme_in_one_statement(
+    client: httpx.AsyncClient, sql_counter: SQLCounter
+) -> None:
+    await narrowed()
+    sql_counter.reset()
+    await feed(client, "json", lang="fr-CH", theme="peace")
+    # The theme's name with its translations (joined), then the feed's four (the posts, their
+    # authors, the languages, the translation groups).
+    assert sql_counter.count == 5, sql_counter.statements

@@ -53,10 +53,18 @@ def sitemap_limit() -> int:
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path, sitemap_limit: int) -> Settings:
+def default_language() -> str:
+    return "en"
+
+
+@pytest.fixture
+def settings(
+    database_url: str, tmp_path: Path, sitemap_limit: int, default_language: str
+) -> Settings:
     return Settings(
         data_dir=tmp_path,
         database_url=database_url,
+        default_language=default_language,
         extra={
             POST_URL: "https://example.org/news/{slug}",
             SECTION_URL: "https://example.org/sections/{slug}",
@@ -151,13 +159,53 @@ async def test_a_translated_post_lists_every_public_version_as_an_alternate(
     expected = [
         ("en", "https://example.org/news/peace-talks"),
         ("pt-BR", "https://example.org/news/paz"),
+        # The organisation's language (HUB_DEFAULT_LANGUAGE, en) for readers of any other.
+        ("x-default", "https://example.org/news/peace-talks"),
     ]
-    for url in root.iterfind("s:url", NS):
-        if url.find("s:loc", NS).text in dict(map(reversed, expected)):
-            links = [
-                (link.get("hreflang"), link.get("href")) for link in url.iterfind("x:link", NS)
-            ]
-            assert links == expected
+    assert post_links(root) == {
+        "https://example.org/news/peace-talks": expected,
+        "https://example.org/news/paz": expected,
+    }
+
+
+def post_links(root: Any) -> dict[str, list[tuple[str, str]]]:
+    """Each post's ``(hreflang, href)`` alternates, by its URL."""
+    return {
+        url.find("s:loc", NS).text: [
+            (link.get("hreflang"), link.get("href")) for link in url.iterfind("x:link", NS)
+        ]
+        for url in root.iterfind("s:url", NS)
+        if "/news/" in url.find("s:loc", NS).text
+    }
+
+
+async def test_a_group_without_a_public_version_in_the_default_language_has_no_x_default(
+    client: httpx.AsyncClient,
+) -> None:
+    await factories.post("paz", language="pt-BR", translation_group="peace")
+    await factories.post("paix", language="fr", translation_group="peace")
+    # Its English version is a draft: no page serves readers of other languages.
+    await factories.post(
+        "peace", language="en", translation_group="peace", status=PostStatus.DRAFT,
+        published_at=None,
+    )  # fmt: skip
+    links = post_links(await parsed(client))
+    assert links["https://example.org/news/paz"] == [
+        ("fr", "https://example.org/news/paix"),
+        ("pt-BR", "https://example.org/news/paz"),
+    ]
+
+
+@pytest.mark.parametrize("default_language", ["fr"])
+async def test_x_default_is_the_version_in_the_organisations_language(
+    client: httpx.AsyncClient,
+) -> None:
+    await factories.post("peace", language="en", translation_group="peace")
+    await factories.post("paix", language="FR", translation_group="peace")  # any case
+    links = post_links(await parsed(client))
+    assert links["https://example.org/news/peace"][-1] == (
+        "x-default", "https://example.org/news/paix"
+    )  # fmt: skip
 
 
 async def test_the_sitemap_is_cacheable_and_answers_if_none_match_with_304(

@@ -55,6 +55,9 @@ PARTNER_PAGE = """<!doctype html>
 <p class="partner-note">Our partner's latest news:</p>
 <hub-posts theme="{theme}" limit="{limit}" label="News from the hub"></hub-posts>
 <hub-posts id="misconfigured" limit="50"></hub-posts>
+<hub-posts id="misconfigured-fr" lang="fr-CH" limit="50"></hub-posts>
+<hub-posts id="misconfigured-de" lang="de" theme="Not A Slug"></hub-posts>
+<hub-posts id="misconfigured-ja" lang="ja" limit="50"></hub-posts>
 <ul class="partner-list"><li>Partner item</li></ul>
 </body>
 </html>
@@ -87,6 +90,10 @@ INSPECT = """(() => {
     partnerItem: style(document.querySelector('.partner-list li')),
     documentStyles: document.styleSheets.length,
     alert: alert ? alert.textContent : null,
+    // The widget's own messages in its lang (fr-CH reads French), English where none ships.
+    messages: Object.fromEntries([...document.querySelectorAll('hub-posts[id^=misconfigured-]')]
+      .map((w) => w.shadowRoot.querySelector('[role=alert]'))
+      .map((p, n) => [['fr', 'de', 'ja'][n], [p.lang, p.textContent]])),
     violations: window.hubViolations,
   };
 })()"""
@@ -110,7 +117,14 @@ EMBED_PAGE = """(() => {
           listLang: root.querySelector('ul').lang,
           articleLangs: [...root.querySelectorAll('article')].map((a) => a.lang),
           linkColor: getComputedStyle(root.querySelector('article a')).color,
+          label: root.querySelector('section').getAttribute('aria-label'),
           violations: window.hubViolations};
+})()"""
+
+EMPTY_PAGE = """(() => {
+  const region = document.querySelector('hub-posts').shadowRoot.querySelector('section');
+  const message = region.querySelector('p');
+  return [region.getAttribute('aria-label'), message.lang, message.textContent];
 })()"""
 
 WIDGETS = """[...document.querySelectorAll('hub-posts')].map((w) =>
@@ -217,6 +231,12 @@ def test_widget_renders_isolated_accessible_posts_on_a_partner_page(tmp_path: Pa
             )
             tools.wait_for(READY, WIDGETS)
             framed = tools.evaluate(EMBED_PAGE)
+            # An author with no posts: the empty list says so in Austrian German's chain (de).
+            tools.send(
+                "Page.navigate", url=f"{server.base_url}/embed/posts?author=nobody-here&lang=de-AT"
+            )
+            tools.wait_for(READY, WIDGETS)
+            empty = tools.evaluate(EMPTY_PAGE)
             log = server.log()
     assert len(expected) == LIMIT
     assert seen["titles"] == expected, log
@@ -240,6 +260,13 @@ def test_widget_renders_isolated_accessible_posts_on_a_partner_page(tmp_path: Pa
     }
     assert seen["documentStyles"] == 1
     assert seen["alert"] == 'limit="50" must be a whole number from 1 to 20.'
+    assert empty == ["Neueste Beiträge", "de", "Noch keine Beiträge."]
+    assert seen["messages"] == {
+        "fr": ["fr", 'limit="50" doit être un nombre entier de 1 à 20.'],
+        "de": ["de", 'theme="Not A Slug" ist kein Slug: Kleinbuchstaben, Ziffern und einfache '
+                     "Bindestriche."],
+        "ja": ["en", 'limit="50" must be a whole number from 1 to 20.'],
+    }  # fmt: skip
     # Nothing was blocked by the partner's policy: no inline style, no third-party request.
     assert seen["violations"] == []
     # The first Tab lands on the first post's link, inside the shadow root.
@@ -265,5 +292,7 @@ def test_widget_renders_isolated_accessible_posts_on_a_partner_page(tmp_path: Pa
         "listLang": "fr",
         "articleLangs": ["en", "en"],
         "linkColor": "rgb(11, 92, 173)",
+        # What screen readers announce, in the widget's French catalogue.
+        "label": "Derniers articles",
         "violations": [],
     }

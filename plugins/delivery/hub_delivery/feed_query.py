@@ -14,6 +14,7 @@ stays the exact filter on a post's own tag (one version, no fallback); the two a
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -21,12 +22,10 @@ from typing import Any, NamedTuple
 from starlette.datastructures import QueryParams
 
 from hub import (
+    ContentType,
     Context,
-    Person,
     PostAuthor,
     PostFilter,
-    Section,
-    Theme,
     best_in_chain,
     canonical_language_tag,
     check_language_tag,
@@ -34,6 +33,7 @@ from hub import (
     fallback_chain,
     filter_posts,
     post_translation_groups,
+    translated_by_slug,
     visible_posts,
 )
 from hub_delivery.post_images import PostImage
@@ -170,21 +170,28 @@ def _language_tag(name: str, raw: str | None) -> str | None:
     return raw
 
 
-async def named_subjects(request: FeedRequest) -> FeedRequest:
-    """The request with the names of its theme, section and author; 404 for an unknown slug."""
+#: What a feed may be narrowed to: its title's label, the declared type, the filter's field.
+SUBJECTS = (("Theme", "Theme", "theme"), ("Section", "Section", "section"),
+            ("Author", "Person", "author"))  # fmt: skip
+
+
+async def named_subjects(
+    request: FeedRequest, types: Mapping[str, ContentType], default_language: str
+) -> FeedRequest:
+    """The request with the names of its theme, section and author (in ``lang`` along its
+    fallback chain, where the name is translatable); 404 for an unknown slug. One statement
+    for each."""
     subjects: list[str] = []
     wanted = request.post_filter
-    for label, model, slug in (
-        ("Theme", Theme, wanted.theme),
-        ("Section", Section, wanted.section),
-        ("Author", Person, wanted.author),
-    ):
+    chain = request.chain(default_language)
+    for label, type_name, attribute in SUBJECTS:
+        slug = getattr(wanted, attribute)
         if slug is None:
             continue
-        names = await model.filter(slug=slug).limit(1).values_list("name", flat=True)
-        if not names:
+        name = await translated_by_slug(types[type_name], slug, "name", chain, default_language)
+        if name is None:
             raise UnknownSubject(f"there is no {label.lower()} with slug {slug!r}")
-        subjects.append(f"{label}: {names[0]}")
+        subjects.append(f"{label}: {name}")
     return FeedRequest(request.post_filter, request.limit, tuple(subjects), request.lang)
 
 

@@ -6,7 +6,8 @@ that tag), ``lang`` (the feed in a language, with its fallback chain: see ``feed
 Newest first.
 
 Every answer links to the same feed in each other language its content exists in (``lang``
-set, ``language`` dropped). Caches tell the languages apart by URL: ``lang`` is in the query
+set, ``language`` dropped), and a feed in a language to the feed of every language as
+``x-default``. Caches tell the languages apart by URL: ``lang`` is in the query
 string that Varnish, CDNs and browsers key on, and the ETag is the body's hash, whose
 declared language and self link differ.
 """
@@ -31,7 +32,7 @@ from hub_delivery.feed_query import (
     parse_feed_request,
 )
 from hub_delivery.post_images import post_images
-from hub_delivery.public_urls import PublicUrls
+from hub_delivery.public_urls import X_DEFAULT, PublicUrls
 
 FEED_PATH = "/feeds/posts.{extension}"
 FEEDS_OFF = (
@@ -43,13 +44,18 @@ FEEDS_OFF = (
 def alternate_feeds(
     request: Request, languages: tuple[str, ...], current: str | None
 ) -> tuple[AlternateFeed, ...]:
-    """This feed's URL in each of ``languages`` but its own: ``lang`` set, ``language`` gone."""
+    """This feed's URL in each of ``languages`` but its own (``lang`` set, ``language`` gone),
+    then, for a feed in a language, ``x-default``: the same feed without ``lang`` or
+    ``language``, for readers whose language none of them is (Google's fallback value)."""
     base = request.url.remove_query_params("language")
-    return tuple(
+    found = [
         AlternateFeed(tag, str(base.include_query_params(lang=tag)))
         for tag in languages
         if tag != current
-    )
+    ]
+    if {"lang", "language"} & set(request.query_params):
+        found.append(AlternateFeed(X_DEFAULT, str(base.remove_query_params("lang"))))
+    return tuple(found)
 
 
 async def feeds_off(request: Request) -> Response:
@@ -70,7 +76,11 @@ def feed_routes(settings: Settings) -> list[BaseRoute]:
         if feed_format is None:
             return problem(404, f"no such feed format; use one of {', '.join(sorted(FORMATS))}")
         try:
-            wanted = await named_subjects(parse_feed_request(request.query_params))
+            wanted = await named_subjects(
+                parse_feed_request(request.query_params),
+                request.app.state.hub.content_types,
+                settings.default_language,
+            )
         except BadFeedRequest as error:
             return problem(400, str(error))
         except UnknownSubject as error:

@@ -15,6 +15,9 @@ from hub import Settings
 from hub_delivery import settings as delivery_settings
 
 SLUG = "{slug}"
+#: The ``hreflang`` of the version for readers whose language no other alternate is (Google's
+#: value; a private-use tag in BCP 47, so Atom's ``hreflang`` takes it).
+X_DEFAULT = "x-default"
 
 
 def _comparable(url: str) -> str:

@@ -7,8 +7,9 @@ site has pages for them (``HUB_DELIVERY_SECTION_URL`` and the others). Up to
 beyond, a ``sitemapindex`` of ``/sitemaps/1.xml``, ``/sitemaps/2.xml``... Each post carries
 ``xhtml:link rel="alternate" hreflang`` links from :func:`post_alternates`: itself and every
 public translation of its group, each with its language and URL (read for a whole page in one
-statement). Answers are cacheable (ETag, ``Cache-Control``) and tagged
-by the types they list, so any change to them purges them, as feeds are.
+statement), and the version in ``HUB_DEFAULT_LANGUAGE`` again as ``x-default``. Answers are
+cacheable (ETag, ``Cache-Control``) and tagged by the types they list, so any change to them
+purges them, as feeds are.
 """
 
 from __future__ import annotations
@@ -31,12 +32,13 @@ from hub import (
     Section,
     Settings,
     Theme,
+    canonical_language_tag,
     post_translation_groups,
     visible_posts,
 )
 from hub_delivery import settings as delivery_settings
 from hub_delivery.cacheable import cacheable_response, problem
-from hub_delivery.public_urls import PublicUrls, UrlPattern
+from hub_delivery.public_urls import X_DEFAULT, PublicUrls, UrlPattern
 
 SITEMAP_PATH = "/sitemap.xml"
 PAGE_PATH = "/sitemaps/{page:int}.xml"
@@ -67,14 +69,31 @@ class SitemapEntry:
 
 
 def post_alternates(
-    url: str, language: str, translations: Sequence[tuple[str, str]] = (), pattern: Any = None
+    url: str,
+    language: str,
+    translations: Sequence[tuple[str, str]] = (),
+    pattern: Any = None,
+    default_language: str | None = None,
 ) -> tuple[Alternate, ...]:
     """The language versions of a post at ``url``: itself (a page lists itself among its
     alternates) and, from ``translations`` (the ``(language, slug)`` of its translation group,
-    itself included, :func:`hub.post_translation_groups`), every other one at its URL."""
+    itself included, :func:`hub.post_translation_groups`), every other one at its URL.
+
+    A post with translations also names its version in ``default_language`` (the
+    organisation's, ``HUB_DEFAULT_LANGUAGE``) as ``x-default``, the page for readers whose
+    language none of the versions is, as Google documents; a group with no public version in
+    that language has none (no page is meant for everyone)."""
     if not translations or pattern is None:
         return (Alternate(language, url),)
-    return tuple(Alternate(tag, pattern.url(slug)) for tag, slug in translations)
+    versions = [Alternate(tag, pattern.url(slug)) for tag, slug in translations]
+    if default_language is not None and len(versions) > 1:
+        default = canonical_language_tag(default_language)
+        versions.extend(
+            Alternate(X_DEFAULT, version.href)
+            for version in versions[:]
+            if canonical_language_tag(version.hreflang) == default
+        )
+    return tuple(versions)
 
 
 def _listed(type_name: str, context: Context) -> QuerySet[Any]:
@@ -90,12 +109,13 @@ def _entry(
     pattern: UrlPattern,
     row: dict[str, Any],
     groups: dict[str, list[tuple[str, str]]],
+    default_language: str,
 ) -> SitemapEntry:
     url = pattern.url(row["slug"])
     if type_name == "Post":
         lastmod = max(row["updated_at"], row["published_at"])
         members = groups.get(row["translation_group"] or "", [])
-        alternates = post_alternates(url, row["language"], members, pattern)
+        alternates = post_alternates(url, row["language"], members, pattern, default_language)
         return SitemapEntry(url, lastmod, alternates)
     return SitemapEntry(url, row.get("updated_at"))
 
@@ -137,7 +157,8 @@ async def entries(
             if type_name == "Post"
             else {}
         )
-        found.extend(_entry(type_name, patterns[type_name], row, groups) for row in rows)
+        default = context.settings.default_language
+        found.extend(_entry(type_name, patterns[type_name], row, groups, default) for row in rows)
         offset = 0
         if len(found) >= limit:
             break

@@ -5,7 +5,8 @@
 //
 // Attributes: theme, section, author (slugs), lang (a language tag: each post in that language,
 // else along its fallback chain, fr-CH then fr then the hub's own language; the list is marked
-// up in it and dates formatted for it), limit (1 to 20, 5 by default), label (what screen
+// up in it, dates formatted for it and the widget's own messages written in it: see MESSAGES),
+// limit (1 to 20, 5 by default), label (what screen
 // readers announce).
 // The posts render in a shadow root: the page's styles do not reach them and theirs do not
 // reach the page; restyle them with the --hub-posts-* custom properties listed in STYLES.
@@ -58,6 +59,63 @@
     [role="alert"] { color: var(--hub-posts-error, #a40000); }
   `;
 
+  // The widget's own words, in the languages the hub's content ships in. A lang takes the first
+  // of its chain that is here (fr-CH, then fr), else English; a malformed lang gets English.
+  // What the hub answers (an error's reason) is shown as it came.
+  const MESSAGES = {
+    en: {
+      label: "Latest posts",
+      loading: "Loading posts…",
+      empty: "No posts yet.",
+      failed: (reason) => `The posts could not be loaded: ${reason}`,
+      notSlug: (name, value) =>
+        `${name}="${value}" is not a slug: use lowercase letters, digits and single hyphens.`,
+      notLanguage: (value) => `lang="${value}" is not a language tag such as en or pt-BR.`,
+      badLimit: (value, most) => `limit="${value}" must be a whole number from 1 to ${most}.`,
+    },
+    fr: {
+      label: "Derniers articles",
+      loading: "Chargement des articles…",
+      empty: "Aucun article pour l’instant.",
+      failed: (reason) => `Les articles n’ont pas pu être chargés : ${reason}`,
+      notSlug: (name, value) =>
+        `${name}="${value}" n’est pas un slug : lettres minuscules, chiffres et tirets simples.`,
+      badLimit: (value, most) => `limit="${value}" doit être un nombre entier de 1 à ${most}.`,
+    },
+    es: {
+      label: "Últimas publicaciones",
+      loading: "Cargando publicaciones…",
+      empty: "Todavía no hay publicaciones.",
+      failed: (reason) => `No se pudieron cargar las publicaciones: ${reason}`,
+      notSlug: (name, value) =>
+        `${name}="${value}" no es un slug: letras minúsculas, cifras y guiones simples.`,
+      badLimit: (value, most) => `limit="${value}" debe ser un número entero de 1 a ${most}.`,
+    },
+    de: {
+      label: "Neueste Beiträge",
+      loading: "Beiträge werden geladen…",
+      empty: "Noch keine Beiträge.",
+      failed: (reason) => `Die Beiträge konnten nicht geladen werden: ${reason}`,
+      notSlug: (name, value) =>
+        `${name}="${value}" ist kein Slug: Kleinbuchstaben, Ziffern und einfache Bindestriche.`,
+      badLimit: (value, most) => `limit="${value}" muss eine ganze Zahl von 1 bis ${most} sein.`,
+    },
+  };
+  const BASE_LANGUAGE = "en";
+
+  // { language, text }: the catalogue for the element's lang, each missing message in English.
+  function messagesFor(element) {
+    const tag = element.getAttribute("lang") || "";
+    const parts = LANGUAGE.test(tag) ? tag.toLowerCase().split("-") : [];
+    for (let end = parts.length; end > 0; end--) {
+      const language = parts.slice(0, end).join("-");
+      if (Object.hasOwn(MESSAGES, language)) {
+        return { language, text: { ...MESSAGES[BASE_LANGUAGE], ...MESSAGES[language] } };
+      }
+    }
+    return { language: BASE_LANGUAGE, text: MESSAGES[BASE_LANGUAGE] };
+  }
+
   // One constructed stylesheet for every <hub-posts> on the page. Adopted stylesheets are not
   // <style> elements, so they work under a page's Content-Security-Policy without 'unsafe-inline'.
   let sheet = null;
@@ -71,23 +129,21 @@
 
   class AttributeError extends Error {}
 
-  function variables(element) {
+  function variables(element, text) {
     const filter = {};
     const values = { filter };
     for (const name of ["theme", "section", "author"]) {
       const value = element.getAttribute(name);
       if (value === null || value === "") continue;
       if (!SLUG.test(value)) {
-        throw new AttributeError(
-          `${name}="${value}" is not a slug: use lowercase letters, digits and single hyphens.`,
-        );
+        throw new AttributeError(text.notSlug(name, value));
       }
       filter[name] = value;
     }
     const language = element.getAttribute("lang");
     if (language !== null && language !== "") {
       if (!LANGUAGE.test(language)) {
-        throw new AttributeError(`lang="${language}" is not a language tag such as en or pt-BR.`);
+        throw new AttributeError(text.notLanguage(language));
       }
       // The list's language (with fallbacks), not filter.language: that one is an exact
       // match, which would hide every post not yet translated.
@@ -98,7 +154,7 @@
     if (limit !== null && limit !== "") {
       first = /^\d+$/.test(limit) ? Number(limit) : NaN;
       if (!(first >= 1 && first <= CONFIG.maxLimit)) {
-        throw new AttributeError(`limit="${limit}" must be a whole number from 1 to ${CONFIG.maxLimit}.`);
+        throw new AttributeError(text.badLimit(limit, CONFIG.maxLimit));
       }
     }
     values.first = first;
@@ -240,21 +296,30 @@
       const controller = new AbortController();
       this.#controller = controller;
       const region = this.#region;
-      region.setAttribute("aria-label", this.getAttribute("label") || "Latest posts");
+      const messages = messagesFor(this);
+      const text = messages.text;
+      // The widget's own words say their language: a French message on an English page is
+      // read in French.
+      const message = (words) => {
+        const paragraph = node("p", "message", words);
+        paragraph.lang = messages.language;
+        return paragraph;
+      };
+      region.setAttribute("aria-label", this.getAttribute("label") || text.label);
       let values;
       try {
-        values = variables(this);
+        values = variables(this, text);
       } catch (error) {
-        this.#show(node("p", "message", error.message), "alert");
+        this.#show(message(error.message), "alert");
         return;
       }
       region.setAttribute("aria-busy", "true");
-      region.replaceChildren(node("p", "message", "Loading posts…"));
+      region.replaceChildren(message(text.loading));
       try {
         const posts = await fetchPosts(values, controller.signal);
         if (controller.signal.aborted) return;
         if (posts.length === 0) {
-          this.#show(node("p", "message", "No posts yet."));
+          this.#show(message(text.empty));
           return;
         }
         const dates = formatter(values.language);
@@ -276,7 +341,7 @@
         }
       } catch (error) {
         if (controller.signal.aborted) return;
-        this.#show(node("p", "message", `The posts could not be loaded: ${error.message}`), "alert");
+        this.#show(message(text.failed(error.message)), "alert");
       }
     }
 
